@@ -1,0 +1,108 @@
+//! The article: what every stage of tracuu passes along once a page has been understood.
+//!
+//! Extraction produces it, the index stores it whole (so it can be rebuilt without the original
+//! dumps), search returns it and `tracuu export` writes it out as NDJSON.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// One news article, with every field already clean: NFC, entities decoded, boilerplate removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable identifier: derived from the canonical URL, or lacking one from the content.
+    pub id: String,
+    /// Canonical URL of the article, when known.
+    pub url: Option<String>,
+    /// Where the article came from: a path relative to the import argument,
+    /// `FILE.warc.gz#URI` for a WARC record, or `FILE.jsonl:LINE` for an NDJSON line.
+    pub source: String,
+    pub title: String,
+    /// The lead (sapo), without site prefixes such as "(Mic.gov.vn) - ".
+    pub lead: String,
+    /// Body paragraphs separated by "\n\n".
+    pub body: String,
+    /// Publication date (local time in Vietnam).
+    pub date: Option<NaiveDate>,
+    /// Publication date and time, local time in Vietnam (UTC+7), when the time is known.
+    pub datetime: Option<NaiveDateTime>,
+    /// Canonical full name of the agency, abbreviations expanded.
+    pub agency: Option<String>,
+    pub author: Option<String>,
+    /// Category or breadcrumb topic.
+    pub topic: Option<String>,
+    /// Canonical province name ("Bạc Liêu", "Thành phố Hồ Chí Minh" is "Hồ Chí Minh").
+    pub province: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// Length of the hexadecimal article id.
+const ID_HEX_LEN: usize = 16;
+
+/// The id of an article found at `url`: a hash of the URL with its scheme, a leading `www.`,
+/// the fragment and a trailing slash removed, so `http://` and `https://` copies agree.
+pub fn id_from_url(url: &str) -> String {
+    let key = canonical_url_key(url);
+    hex_id(key.as_bytes())
+}
+
+/// The id of an article without a URL: a hash of its title and body with whitespace collapsed
+/// and case folded, so re-importing the same text gives the same id.
+pub fn id_from_content(title: &str, body: &str) -> String {
+    hex_id(content_fingerprint(title, body).as_bytes())
+}
+
+/// A fingerprint of an article's text that ignores whitespace and case; two copies of an
+/// article republished under different URLs share it.
+pub fn content_fingerprint(title: &str, body: &str) -> String {
+    let mut s = String::with_capacity(title.len() + body.len() + 1);
+    for w in title.split_whitespace().chain(["\u{1}"]).chain(body.split_whitespace()) {
+        s.push_str(&w.to_lowercase());
+        s.push(' ');
+    }
+    s
+}
+
+fn hex_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..ID_HEX_LEN].to_string()
+}
+
+fn canonical_url_key(url: &str) -> String {
+    let u = url.trim();
+    let u = u.split('#').next().unwrap_or(u);
+    let u = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(u);
+    let u = u.strip_prefix("www.").unwrap_or(u);
+    let u = u.strip_suffix('/').unwrap_or(u);
+    // Host names are case-insensitive; paths are not.
+    match u.find('/') {
+        Some(i) => format!("{}{}", u[..i].to_ascii_lowercase(), &u[i..]),
+        None => u.to_ascii_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_ids_ignore_scheme_www_fragment_and_host_case() {
+        let a = id_from_url("https://www.Mic.gov.vn/Pages/TinTuc/1/x.html#top");
+        let b = id_from_url("http://mic.gov.vn/Pages/TinTuc/1/x.html");
+        assert_eq!(a, b);
+        assert_ne!(a, id_from_url("http://mic.gov.vn/Pages/TinTuc/2/x.html"));
+        assert_eq!(a.len(), ID_HEX_LEN);
+    }
+
+    #[test]
+    fn content_ids_ignore_whitespace_and_case() {
+        assert_eq!(
+            id_from_content("Tiêu đề", "Một  hai\nba"),
+            id_from_content("tiêu  đề", "một hai ba")
+        );
+        assert_ne!(id_from_content("a", "b"), id_from_content("a b", ""));
+    }
+}

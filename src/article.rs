@@ -56,7 +56,11 @@ pub fn id_from_content(title: &str, body: &str) -> String {
 /// article republished under different URLs share it.
 pub fn content_fingerprint(title: &str, body: &str) -> String {
     let mut s = String::with_capacity(title.len() + body.len() + 1);
-    for w in title.split_whitespace().chain(["\u{1}"]).chain(body.split_whitespace()) {
+    for w in title
+        .split_whitespace()
+        .chain(["\u{1}"])
+        .chain(body.split_whitespace())
+    {
         s.push_str(&w.to_lowercase());
         s.push(' ');
     }

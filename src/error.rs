@@ -12,11 +12,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("no index at {0}: run `tracuu import PATH` first, or pass --index DIR / set TRACUU_INDEX")]
+    #[error(
+        "no index at {0}: run `tracuu import PATH` first, or pass --index DIR / set TRACUU_INDEX"
+    )]
     NoIndex(PathBuf),
     #[error("index busy ({0}); wait for it to finish, or stop that process")]
     IndexBusy(String),
-    #[error("index at {path} was built by analyzer version {found}, newer than this tracuu ({supported}); upgrade tracuu")]
+    #[error(
+        "index at {path} was built by analyzer version {found}, newer than this tracuu ({supported}); upgrade tracuu"
+    )]
     IndexTooNew {
         path: PathBuf,
         found: u32,

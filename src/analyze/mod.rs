@@ -1,1 +1,31 @@
-//! TODO
+//! Vietnamese analysis: the same text, however it is written, gives the same tokens.
+//!
+//! [`normalize`] maps every byte form of a word to one canonical form; [`units`] cuts text into
+//! syllables and protected tokens; [`segment`] joins syllables into words; [`tokens`] produces
+//! what the index stores; [`synonyms`] knows the abbreviations of government news.
+
+pub mod normalize;
+pub mod tokens;
+pub mod units;
+
+/// Joins syllables into words. Implemented by the dictionary segmenter; the indirection lets
+/// tests and benches compare analyses with and without segmentation.
+pub trait WordSegmenter: Send + Sync {
+    /// Word lengths, in syllables, for one run of normalised syllables; they sum to `syllables.len()`.
+    fn segment(&self, syllables: &[&str]) -> Vec<usize>;
+}
+
+/// Leaves every syllable a word of its own.
+pub struct NoSegmentation;
+
+impl WordSegmenter for NoSegmentation {
+    fn segment(&self, syllables: &[&str]) -> Vec<usize> {
+        vec![1; syllables.len()]
+    }
+}
+
+/// The segmenter the analyzer uses by default.
+pub fn default_segmenter() -> &'static dyn WordSegmenter {
+    static NONE: NoSegmentation = NoSegmentation;
+    &NONE
+}

@@ -1,0 +1,264 @@
+//! Normalisation of Vietnamese words, identical at index and query time.
+//!
+//! The same word reaches tracuu in many byte forms: NFC or NFD, `Ð` (eth) typed for `Đ`, upper or
+//! lower case, and with the tone mark of `oa`, `oe`, `uy` on either vowel ("hoà" / "hòa"). Every form
+//! is mapped to one canonical form: NFC, lowercase, `đ`, and the "new style" tone placement
+//! (òa, òe, ùy) for open syllables.
+
+use unicode_normalization::char::{compose, decompose_canonical};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Combining tone marks of Vietnamese: grave, acute, tilde, hook above, dot below.
+const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// True for characters that are part of a word: letters, digits, combining marks, soft hyphens.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || c == '\u{ad}'
+}
+
+/// True for the combining diacritical marks block, where NFD text keeps its accents.
+pub fn is_combining_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// True for characters that separate words like a space does.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
+}
+
+/// Appends the canonical form of `word` to `out`: NFC, lowercase, `Ð` read as `Đ`, soft hyphens
+/// and zero-width characters dropped, canonical tone placement.
+pub fn normalize_word_into(word: &str, out: &mut String) {
+    let start = out.len();
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    let mut push = |c: char| {
+        match c {
+            '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            'Ð' | 'Đ' => out.push('đ'),
+            c if c.is_uppercase() => out.extend(c.to_lowercase()),
+            c => out.push(c),
+        };
+    };
+    if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().for_each(&mut push);
+    } else {
+        word.nfc().for_each(&mut push);
+    }
+    // Lowercasing can, in rare cases, produce a non-NFC sequence; tone placement needs NFC.
+    if is_nfc_quick(out[start..].chars()) != IsNormalized::Yes {
+        let composed: String = out[start..].nfc().collect();
+        out.truncate(start);
+        out.push_str(&composed);
+    }
+    canonical_tone_placement(out, start);
+}
+
+/// The canonical form of one word, see [`normalize_word_into`].
+pub fn normalize_word(word: &str) -> String {
+    let mut s = String::with_capacity(word.len());
+    normalize_word_into(word, &mut s);
+    s
+}
+
+/// Normalises running text word by word, keeping the separators between words as they are
+/// (except that every kind of space becomes one ASCII space). Idempotent.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            normalize_word_into(&text[s..i], &mut out);
+        }
+        if is_space(c) {
+            out.push(' ');
+        } else if c == 'Ð' {
+            out.push('đ');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    if let Some(s) = word_start {
+        normalize_word_into(&text[s..], &mut out);
+    }
+    out
+}
+
+/// Moves the tone mark of a final open `oa`, `oe` or `uy` onto its first vowel ("hoà" → "hòa",
+/// "thuỷ" → "thủy"), in place on `s[start..]`, which must be lowercase NFC. `qu` + `y` keeps its
+/// mark on the `y` ("quý"), since the `u` there belongs to the consonant.
+fn canonical_tone_placement(s: &mut String, start: usize) {
+    let word = &s[start..];
+    let mut rev = word.char_indices().rev();
+    let Some((i2, c2)) = rev.next() else { return };
+    let Some((i1, c1)) = rev.next() else { return };
+    let before = rev.next().map(|(_, c)| c);
+    let (b1, t1) = split_tone(c1);
+    let (b2, t2) = split_tone(c2);
+    let Some(tone) = t2 else { return };
+    if t1.is_some() {
+        return;
+    }
+    let pair_ok = matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+    if !pair_ok || before == Some('q') {
+        return;
+    }
+    // "oa", "oe", "uy" after another vowel is not this pattern (e.g. "khuya" is not, "ngoa" is).
+    if before.is_some_and(|c| is_vowel_base(split_tone(c).0)) {
+        return;
+    }
+    let (Some(n1), Some(n2)) = (compose(b1, tone), Some(b2)) else {
+        return;
+    };
+    let _ = i2;
+    s.truncate(start + i1);
+    s.push(n1);
+    s.push(n2);
+}
+
+/// Splits a lowercase NFC letter into its letter without tone (keeping â, ă, ê, ô, ơ, ư) and its tone.
+fn split_tone(c: char) -> (char, Option<char>) {
+    if c.is_ascii() {
+        return (c, None);
+    }
+    let mut parts: [char; 4] = ['\0'; 4];
+    let mut n = 0;
+    decompose_canonical(c, |d| {
+        if n < parts.len() {
+            parts[n] = d;
+            n += 1;
+        }
+    });
+    let mut base = parts[0];
+    let mut tone = None;
+    for &m in &parts[1..n] {
+        if TONE_MARKS.contains(&m) {
+            tone = Some(m);
+        } else if let Some(b) = compose(base, m) {
+            base = b;
+        }
+    }
+    (base, tone)
+}
+
+fn is_vowel_base(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
+}
+
+/// Appends `word` without diacritics to `out`: tones and vowel marks removed, `đ` → `d`.
+/// Expects a normalised (lowercase NFC) word; other input is folded too but keeps its case.
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.push_str(word);
+        return;
+    }
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        match c {
+            'đ' => out.push('d'),
+            'Đ' | 'Ð' => out.push('D'),
+            c if is_combining_mark(c) => {}
+            c => {
+                let mut first = None;
+                decompose_canonical(c, |d| {
+                    if first.is_none() {
+                        first = Some(d);
+                    }
+                });
+                out.push(first.unwrap_or(c));
+            }
+        }
+    }
+}
+
+/// `word` without diacritics, see [`fold_into`].
+pub fn fold(word: &str) -> String {
+    let mut s = String::with_capacity(word.len());
+    fold_into(word, &mut s);
+    s
+}
+
+/// True when `word` carries any Vietnamese diacritic (or `đ`), i.e. folding changes it.
+pub fn has_diacritics(word: &str) -> bool {
+    !word.is_ascii() && fold(word) != word
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn nfd_nfc_eth_and_case_agree() {
+        let nfd: String = "Việt Nam Đà Nẵng".nfd().collect();
+        assert_eq!(normalize_text(&nfd), "việt nam đà nẵng");
+        assert_eq!(normalize_word("ÐÀ"), "đà");
+        assert_eq!(normalize_word("VIỆT"), "việt");
+    }
+
+    #[test]
+    fn tone_placement_is_canonical() {
+        for (old, new) in [
+            ("hoà", "hòa"),
+            ("Hoạ", "họa"),
+            ("khoẻ", "khỏe"),
+            ("thuỷ", "thủy"),
+            ("uỷ", "ủy"),
+            ("Uỷ", "ủy"),
+        ] {
+            assert_eq!(normalize_word(old), new, "{old}");
+            assert_eq!(normalize_word(new), new, "{new}");
+        }
+        // Closed syllables and qu- keep their marks.
+        assert_eq!(normalize_word("hoàng"), "hoàng");
+        assert_eq!(normalize_word("quý"), "quý");
+        assert_eq!(normalize_word("khuya"), "khuya");
+    }
+
+    #[test]
+    fn invisible_characters_are_handled() {
+        assert_eq!(normalize_text("Ủy\u{a0}ban\u{200b}nhân"), "ủy ban nhân");
+        assert_eq!(normalize_word("thông\u{ad}tin"), "thôngtin");
+    }
+
+    #[test]
+    fn folding_removes_all_marks() {
+        assert_eq!(fold("đường"), "duong");
+        assert_eq!(fold("vũ văn họa"), "vu van hoa");
+        assert_eq!(fold("ưởng"), "uong");
+        assert!(has_diacritics("hòa"));
+        assert!(!has_diacritics("hoa"));
+    }
+
+    proptest! {
+        #[test]
+        fn normalize_is_idempotent(s in "\\PC{0,40}") {
+            let once = normalize_text(&s);
+            prop_assert_eq!(normalize_text(&once), once.clone());
+        }
+
+        #[test]
+        fn vietnamese_normalize_is_idempotent(s in "[a-zA-ZàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÐ \u{300}\u{301}\u{303}\u{309}\u{323}]{0,30}") {
+            let once = normalize_text(&s);
+            prop_assert_eq!(normalize_text(&once), once.clone());
+            let nfd: String = s.nfd().collect();
+            prop_assert_eq!(normalize_text(&nfd), once);
+        }
+    }
+}

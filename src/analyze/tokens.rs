@@ -1,0 +1,378 @@
+//! Index-time tokens: what the index stores for a text, and the tantivy tokenizer around it.
+//!
+//! Every syllable is indexed at its position in its canonical form and, when that differs, in
+//! its folded form (no diacritics) at the same position, so a query typed without diacritics
+//! finds accented text while a query with diacritics can prefer exact matches. Compound words
+//! found by word segmentation are indexed at the position of their first syllable, joined by
+//! `_` ("công_nghệ"), also exact and folded. Protected tokens (document codes, dates, …) are
+//! indexed whole, with their alternative forms at the same position and their parts at
+//! consecutive positions.
+
+use super::normalize::fold_into;
+use super::units::{ProtectedKind, Unit, scan_into};
+use super::{WordSegmenter, default_segmenter};
+
+/// What an index token stands for (shown by `tracuu analyze`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Syllable,
+    Folded,
+    Word,
+    WordFolded,
+    Protected(ProtectedKind),
+    /// Another form of a protected token, at its position.
+    Alternative,
+    /// A part of a protected token, at consecutive positions.
+    Part,
+}
+
+impl TokenKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenKind::Syllable => "syllable",
+            TokenKind::Folded => "folded",
+            TokenKind::Word => "word",
+            TokenKind::WordFolded => "word-folded",
+            TokenKind::Protected(k) => k.name(),
+            TokenKind::Alternative => "alternative",
+            TokenKind::Part => "part",
+        }
+    }
+}
+
+/// One index token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzedToken {
+    pub text: String,
+    pub kind: TokenKind,
+    pub position: usize,
+    /// Byte offsets into the original text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Turns text into index tokens. Cheap to create; reuses its buffers across calls.
+pub struct Analyzer {
+    segmenter: &'static dyn WordSegmenter,
+    units: Vec<Unit>,
+    scratch: String,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(default_segmenter())
+    }
+}
+
+impl Clone for Analyzer {
+    fn clone(&self) -> Self {
+        Analyzer::new(self.segmenter)
+    }
+}
+
+impl Analyzer {
+    pub fn new(segmenter: &'static dyn WordSegmenter) -> Self {
+        Analyzer {
+            segmenter,
+            units: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Calls `emit(text, kind, position, start, end)` for each index token of `text`, in position order.
+    pub fn for_each_token(
+        &mut self,
+        text: &str,
+        mut emit: impl FnMut(&str, TokenKind, usize, usize, usize),
+    ) {
+        self.units.clear();
+        scan_into(text, &mut self.units);
+        let mut position = 0usize;
+        let mut i = 0usize;
+        let units = std::mem::take(&mut self.units);
+        while i < units.len() {
+            match &units[i] {
+                Unit::Break => i += 1,
+                Unit::Protected {
+                    kind,
+                    norm,
+                    alts,
+                    parts,
+                    start,
+                    end,
+                } => {
+                    let (s, e) = (*start, *end);
+                    self.emit_with_fold(
+                        norm,
+                        TokenKind::Protected(*kind),
+                        TokenKind::Alternative,
+                        position,
+                        s,
+                        e,
+                        &mut emit,
+                    );
+                    for alt in alts {
+                        self.emit_with_fold(
+                            alt,
+                            TokenKind::Alternative,
+                            TokenKind::Alternative,
+                            position,
+                            s,
+                            e,
+                            &mut emit,
+                        );
+                    }
+                    for (k, part) in parts.iter().enumerate() {
+                        self.emit_with_fold(
+                            part,
+                            TokenKind::Part,
+                            TokenKind::Part,
+                            position + k,
+                            s,
+                            e,
+                            &mut emit,
+                        );
+                    }
+                    position += parts.len().max(1);
+                    i += 1;
+                }
+                Unit::Syllable { .. } => {
+                    let run_end = units[i..]
+                        .iter()
+                        .position(|u| !matches!(u, Unit::Syllable { .. }))
+                        .map_or(units.len(), |n| i + n);
+                    self.emit_run(&units[i..run_end], position, &mut emit);
+                    position += run_end - i;
+                    i = run_end;
+                }
+            }
+        }
+        self.units = units;
+    }
+
+    /// A run of syllables between breaks: syllables, then words from segmentation.
+    fn emit_run(
+        &mut self,
+        run: &[Unit],
+        first_position: usize,
+        emit: &mut impl FnMut(&str, TokenKind, usize, usize, usize),
+    ) {
+        let syllables: Vec<(&str, usize, usize)> = run
+            .iter()
+            .filter_map(|u| match u {
+                Unit::Syllable { norm, start, end } => Some((norm.as_str(), *start, *end)),
+                _ => None,
+            })
+            .collect();
+        let texts: Vec<&str> = syllables.iter().map(|s| s.0).collect();
+        let lengths = if texts.len() >= 2 {
+            self.segmenter.segment(&texts)
+        } else {
+            vec![texts.len()]
+        };
+        let mut k = 0usize;
+        for len in lengths {
+            let len = len.max(1).min(syllables.len() - k);
+            for (j, &(norm, s, e)) in syllables[k..k + len].iter().enumerate() {
+                self.emit_with_fold(
+                    norm,
+                    TokenKind::Syllable,
+                    TokenKind::Folded,
+                    first_position + k + j,
+                    s,
+                    e,
+                    emit,
+                );
+            }
+            if len >= 2 {
+                let mut word = String::with_capacity(len * 8);
+                for (j, &(norm, _, _)) in syllables[k..k + len].iter().enumerate() {
+                    if j > 0 {
+                        word.push('_');
+                    }
+                    word.push_str(norm);
+                }
+                let (s, e) = (syllables[k].1, syllables[k + len - 1].2);
+                self.emit_with_fold(
+                    &word,
+                    TokenKind::Word,
+                    TokenKind::WordFolded,
+                    first_position + k,
+                    s,
+                    e,
+                    emit,
+                );
+            }
+            k += len;
+            if k >= syllables.len() {
+                break;
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn emit_with_fold(
+        &mut self,
+        text: &str,
+        kind: TokenKind,
+        folded_kind: TokenKind,
+        position: usize,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(&str, TokenKind, usize, usize, usize),
+    ) {
+        emit(text, kind, position, start, end);
+        if !text.is_ascii() {
+            self.scratch.clear();
+            fold_into(text, &mut self.scratch);
+            if self.scratch != text {
+                emit(&self.scratch, folded_kind, position, start, end);
+            }
+        }
+    }
+
+    /// All index tokens of `text` (for `tracuu analyze` and tests).
+    pub fn tokens(&mut self, text: &str) -> Vec<AnalyzedToken> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |t, kind, position, start, end| {
+            out.push(AnalyzedToken {
+                text: t.to_string(),
+                kind,
+                position,
+                start,
+                end,
+            })
+        });
+        out
+    }
+}
+
+/// The tantivy tokenizer registered for tracuu's text fields.
+#[derive(Clone, Default)]
+pub struct VietnameseTokenizer {
+    analyzer: Analyzer,
+    tokens: Vec<tantivy::tokenizer::Token>,
+}
+
+/// Name under which [`VietnameseTokenizer`] is registered in the index.
+pub const TOKENIZER_NAME: &str = "tracuu_vi";
+
+impl tantivy::tokenizer::Tokenizer for VietnameseTokenizer {
+    type TokenStream<'a> = VietnameseTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let tokens = &mut self.tokens;
+        let mut n = 0usize;
+        self.analyzer
+            .for_each_token(text, |t, _kind, position, start, end| {
+                if n == tokens.len() {
+                    tokens.push(tantivy::tokenizer::Token::default());
+                }
+                let tok = &mut tokens[n];
+                tok.text.clear();
+                tok.text.push_str(t);
+                tok.position = position;
+                tok.offset_from = start;
+                tok.offset_to = end;
+                tok.position_length = 1;
+                n += 1;
+            });
+        VietnameseTokenStream {
+            tokens: &mut self.tokens[..n],
+            next: 0,
+        }
+    }
+}
+
+/// Token stream over the tokens computed for one text.
+pub struct VietnameseTokenStream<'a> {
+    tokens: &'a mut [tantivy::tokenizer::Token],
+    next: usize,
+}
+
+impl tantivy::tokenizer::TokenStream for VietnameseTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        let i = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
+        &mut self.tokens[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(text: &str) -> Vec<(String, usize)> {
+        Analyzer::default()
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect()
+    }
+
+    #[test]
+    fn syllables_are_indexed_exact_and_folded_at_one_position() {
+        let t = texts("Vũ Văn Hoạ");
+        assert!(t.contains(&("vũ".into(), 0)));
+        assert!(t.contains(&("vu".into(), 0)));
+        assert!(t.contains(&("họa".into(), 2)));
+        assert!(t.contains(&("hoa".into(), 2)));
+    }
+
+    #[test]
+    fn document_code_parts() {
+        let t = texts("Quyết định 43/2008/QĐ-TTg");
+        for want in [
+            "43/2008/qđ-ttg",
+            "43/2008/qd-ttg",
+            "43/2008",
+            "qd-ttg",
+            "qđ",
+            "qd",
+            "ttg",
+        ] {
+            assert!(
+                t.iter().any(|(x, _)| x == want),
+                "{want} missing from {t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn offsets_cover_nfd_text() {
+        let text = "Vie\u{302}\u{323}t Nam";
+        let toks = Analyzer::default().tokens(text);
+        let first = &toks[0];
+        assert_eq!(&text[first.start..first.end], "Vie\u{302}\u{323}t");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_offsets_are_valid(s in "\\PC{0,80}") {
+            for t in Analyzer::default().tokens(&s) {
+                prop_assert!(t.start <= t.end && t.end <= s.len());
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+                prop_assert!(!t.text.is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Writing articles into the index: insert, update in place, recognise duplicates, commit in
+//! batches. A commit is the unit of durability: a process killed between commits leaves the
+//! last commit searchable, and importing again completes the work.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::{IndexWriter, Term};
+
+use super::lock::WriterLock;
+use super::{ArchiveIndex, current_generation, schema, switch_current};
+use crate::{Article, Error, Result};
+
+/// What happened to one article given to [`IndexSession::upsert`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new article.
+    Imported,
+    /// An article already in the index (same id) whose content changed.
+    Updated,
+    /// The same article, unchanged: nothing to do.
+    Unchanged,
+    /// The same content is already indexed under another id (a republished copy).
+    Duplicate { of: String },
+}
+
+/// A writing session on an index: holds the writer lock until dropped.
+pub struct IndexSession {
+    pub index: ArchiveIndex,
+    writer: IndexWriter,
+    /// id → content fingerprint of every live article (committed or pending).
+    ids: HashMap<String, String>,
+    /// fingerprint → id.
+    fingerprints: HashMap<String, String>,
+    pending: usize,
+    _lock: WriterLock,
+}
+
+/// Memory given to tantivy's writer, in bytes per indexing thread.
+const MEMORY_PER_THREAD: usize = 120_000_000;
+
+impl IndexSession {
+    /// Opens the index at `dir` for writing (creating it if needed), taking the writer lock.
+    /// `threads` is the number of tantivy indexing threads (0: one per core, at most 4).
+    pub fn open(dir: &Path, operation: &str, threads: usize) -> Result<IndexSession> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = WriterLock::acquire(dir, operation)?;
+        remove_stale_generations(dir);
+        let index = match current_generation(dir) {
+            Some(_) => ArchiveIndex::open(dir)?,
+            None => {
+                let created = ArchiveIndex::create_generation(dir)?;
+                switch_current(dir, &created.generation)?;
+                created
+            }
+        };
+        let threads = if threads == 0 {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4)
+        } else {
+            threads
+        };
+        let writer = index
+            .index
+            .writer_with_num_threads(threads, MEMORY_PER_THREAD * threads)?;
+        let (ids, fingerprints) = load_identities(&index)?;
+        Ok(IndexSession {
+            index,
+            writer,
+            ids,
+            fingerprints,
+            pending: 0,
+            _lock: lock,
+        })
+    }
+
+    /// Adds or updates one article.
+    pub fn upsert(&mut self, article: &Article) -> Result<Upsert> {
+        let fp = schema::fingerprint(article);
+        if let Some(existing) = self.ids.get(&article.id) {
+            if *existing == fp {
+                return Ok(Upsert::Unchanged);
+            }
+        }
+        if let Some(other) = self.fingerprints.get(&fp) {
+            if *other != article.id && self.ids.contains_key(other) {
+                return Ok(Upsert::Duplicate { of: other.clone() });
+            }
+        }
+        let outcome = if let Some(old_fp) = self.ids.get(&article.id).cloned() {
+            self.writer
+                .delete_term(Term::from_field_text(self.index.fields.id, &article.id));
+            self.fingerprints.remove(&old_fp);
+            Upsert::Updated
+        } else {
+            Upsert::Imported
+        };
+        self.writer
+            .add_document(self.index.fields.document(article))?;
+        self.ids.insert(article.id.clone(), fp.clone());
+        self.fingerprints.insert(fp, article.id.clone());
+        self.pending += 1;
+        Ok(outcome)
+    }
+
+    /// Articles added or updated since the last commit.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Makes everything added so far durable and searchable.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Number of live articles (committed or pending).
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Commits and waits for background merges to finish.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+/// Removes generation directories other than the live one: leftovers of an interrupted rebuild.
+/// Only called while holding the writer lock.
+pub fn remove_stale_generations(dir: &Path) {
+    let live = current_generation(dir);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let is_gen = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("gen-"));
+        if is_gen && Some(&p) != live.as_ref() && p.is_dir() {
+            let _ = std::fs::remove_dir_all(&p);
+        }
+    }
+}
+
+/// Reads the id and fingerprint of every live article from the fast fields.
+fn load_identities(
+    index: &ArchiveIndex,
+) -> Result<(HashMap<String, String>, HashMap<String, String>)> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut ids = HashMap::new();
+    let mut fps = HashMap::new();
+    let (mut id_buf, mut fp_buf) = (String::new(), String::new());
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let (Some(id_col), Some(fp_col)) = (ff.str(schema::ID)?, ff.str(schema::FINGERPRINT)?)
+        else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let (Some(i), Some(f)) = (id_col.term_ords(doc).next(), fp_col.term_ords(doc).next())
+            else {
+                continue;
+            };
+            id_buf.clear();
+            fp_buf.clear();
+            id_col
+                .ord_to_str(i, &mut id_buf)
+                .map_err(|e| Error::Input(e.to_string()))?;
+            fp_col
+                .ord_to_str(f, &mut fp_buf)
+                .map_err(|e| Error::Input(e.to_string()))?;
+            ids.insert(id_buf.clone(), fp_buf.clone());
+            fps.insert(fp_buf.clone(), id_buf.clone());
+        }
+    }
+    Ok((ids, fps))
+}

@@ -1,5 +1,10 @@
 //! Extraction: turns one saved page (bytes in some encoding, some layout) into an [`Article`].
 
+pub mod agency;
+pub mod charset;
+pub mod date;
+pub mod text;
+
 use crate::Article;
 
 /// One page as it came out of a dump, before it is understood.

@@ -1,0 +1,290 @@
+//! Text clean-up shared by every way an article enters tracuu.
+//!
+//! Pages and NDJSON exports carry the same text in many byte forms (NFD from windows-1258,
+//! `Ð` typed for `Đ`, non-breaking and zero-width spaces). Everything stored is passed through
+//! [`clean_text`] so that one spelling reaches the index. Tone placement is *not* changed here
+//! (that is the analyzer's job); [`normalize_tone`] and [`fold`] exist only for matching names.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Cleans one run of text: NFC, `Ð`→`Đ` (and `ð`→`đ`), no-break and other odd spaces to
+/// plain spaces, zero-width characters and soft hyphens removed, whitespace runs collapsed to
+/// one space, ends trimmed. Newlines are whitespace too: call it per paragraph.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let needs_nfc = !s.is_ascii() && !unicode_normalization::is_nfc(s);
+    let mut push = |c: char, out: &mut String| {
+        let c = match c {
+            '\u{00D0}' => '\u{0110}',
+            '\u{00F0}' => '\u{0111}',
+            c => c,
+        };
+        match c {
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            c if c.is_whitespace() || c.is_control() => pending_space = true,
+            c => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+        }
+    };
+    if needs_nfc {
+        for c in s.nfc() {
+            push(c, &mut out);
+        }
+    } else {
+        for c in s.chars() {
+            push(c, &mut out);
+        }
+    }
+    out
+}
+
+/// Strips a leading site tag such as "(Mic.gov.vn) - ", "(Chinhphu.vn) – " or
+/// "(Baochinhphu.vn)—" from a lead. Only a parenthesised host-like word (a dot inside, or
+/// ending in ".vn") followed by a dash counts, so a lead that starts with "(Ảnh: …)" stays.
+pub fn strip_site_prefix(lead: &str) -> &str {
+    let t = lead.trim_start();
+    let Some(rest) = t.strip_prefix('(') else {
+        return lead;
+    };
+    let Some(close) = rest.find(')') else {
+        return lead;
+    };
+    let inside = rest.get(..close).unwrap_or("");
+    let host_like = !inside.is_empty()
+        && inside.len() <= 40
+        && inside.contains('.')
+        && !inside.contains(' ')
+        && inside
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    if !host_like {
+        return lead;
+    }
+    let after = rest.get(close + 1..).unwrap_or("").trim_start();
+    let after = after
+        .strip_prefix('-')
+        .or_else(|| after.strip_prefix('–'))
+        .or_else(|| after.strip_prefix('—'))
+        .or_else(|| after.strip_prefix(':'));
+    match after {
+        Some(a) => a.trim_start(),
+        None => lead,
+    }
+}
+
+/// Removes the closing "./." (or "/.") that Vietnamese official texts end with, keeping the
+/// sentence's own final period.
+pub fn strip_closing_mark(p: &str) -> String {
+    let t = p.trim_end();
+    if let Some(s) = t.strip_suffix("./.") {
+        // "… hết./." keeps "… hết."
+        let mut out = s.trim_end().to_string();
+        if !out.is_empty() {
+            out.push('.');
+        }
+        return out;
+    }
+    if let Some(s) = t.strip_suffix("/.") {
+        return s.trim_end().to_string();
+    }
+    t.to_string()
+}
+
+/// Tone marks (as combining characters after NFD).
+fn is_tone_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+    )
+}
+
+/// Rewrites old-style tone placement in open oa/oe/uy syllables to the new style
+/// ("hoà"→"hòa", "Uỷ"→"Ủy", "thuỷ"→"thủy"), leaving "quý" and closed syllables alone.
+/// Returns NFC text. Used to match names written either way.
+pub fn normalize_tone(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut word = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush_word(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush_word(&mut word, &mut out);
+    out
+}
+
+fn flush_word(word: &mut String, out: &mut String) {
+    if word.is_empty() {
+        return;
+    }
+    out.push_str(&retone_word(word));
+    word.clear();
+}
+
+/// One letter of a syllable with its combining marks split off.
+struct Letter {
+    base: char,
+    tone: Option<char>,
+    other: Vec<char>,
+}
+
+fn retone_word(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_string();
+    }
+    let mut letters: Vec<Letter> = Vec::with_capacity(w.len());
+    for c in w.nfd() {
+        if is_combining_mark(c) {
+            if let Some(l) = letters.last_mut() {
+                if is_tone_mark(c) {
+                    l.tone = Some(c);
+                } else {
+                    l.other.push(c);
+                }
+            }
+        } else {
+            letters.push(Letter {
+                base: c,
+                tone: None,
+                other: Vec::new(),
+            });
+        }
+    }
+    let n = letters.len();
+    if n >= 2 {
+        let (first, second) = (n - 2, n - 1);
+        let b1 = letters[first].base.to_ascii_lowercase();
+        let b2 = letters[second].base.to_ascii_lowercase();
+        let pair = matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+        let after_q = n >= 3 && letters[n - 3].base.eq_ignore_ascii_case(&'q');
+        if pair
+            && !after_q
+            && letters[first].tone.is_none()
+            && letters[first].other.is_empty()
+            && letters[second].other.is_empty()
+            && letters[second].tone.is_some()
+        {
+            letters[first].tone = letters[second].tone.take();
+        }
+    }
+    let mut decomposed = String::with_capacity(w.len() + 4);
+    for l in &letters {
+        decomposed.push(l.base);
+        for &m in &l.other {
+            decomposed.push(m);
+        }
+        if let Some(t) = l.tone {
+            decomposed.push(t);
+        }
+    }
+    decomposed.nfc().collect()
+}
+
+/// Folds Vietnamese to bare ASCII-ish lowercase: tone and vowel marks removed, đ→d.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | '\u{00D0}' | '\u{00F0}' => out.push('d'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Whether the text carries any Vietnamese diacritic (so folded matching would be lossy).
+pub fn has_diacritics(s: &str) -> bool {
+    s.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
+}
+
+/// Lowercase, tone-normalised, `Ð`-fixed form of a word or phrase: the key names are
+/// compared on when the text carries diacritics.
+pub fn match_key(s: &str) -> String {
+    let lower: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{00D0}' | '\u{00F0}' => '\u{0111}',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    normalize_tone(&lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_normalises_spaces_eth_and_nfc() {
+        let nfd: String = "Việt Nam".nfd().collect();
+        assert_eq!(clean_text(&nfd), "Việt Nam");
+        assert_eq!(
+            clean_text("  \u{00D0}à\u{00A0}Nẵng\u{200B}  x\u{00AD}y\n\tz "),
+            "Đà Nẵng xy z"
+        );
+        assert_eq!(clean_text(""), "");
+        assert_eq!(clean_text(" \u{00A0} "), "");
+    }
+
+    #[test]
+    fn site_prefixes_are_stripped_with_any_dash() {
+        assert_eq!(strip_site_prefix("(Mic.gov.vn) - Sáng nay"), "Sáng nay");
+        assert_eq!(strip_site_prefix("(Chinhphu.vn) – Thủ tướng"), "Thủ tướng");
+        assert_eq!(strip_site_prefix("(Baochinhphu.vn)—Bộ"), "Bộ");
+        assert_eq!(
+            strip_site_prefix("(Ảnh minh họa) - x"),
+            "(Ảnh minh họa) - x"
+        );
+        assert_eq!(strip_site_prefix("Không có"), "Không có");
+        assert_eq!(strip_site_prefix("(Mic.gov.vn"), "(Mic.gov.vn");
+    }
+
+    #[test]
+    fn closing_mark_is_removed_but_period_kept() {
+        assert_eq!(
+            strip_closing_mark("Hội nghị kết thúc./."),
+            "Hội nghị kết thúc."
+        );
+        assert_eq!(
+            strip_closing_mark("Hội nghị kết thúc ./. "),
+            "Hội nghị kết thúc."
+        );
+        assert_eq!(strip_closing_mark("Hết/."), "Hết");
+        assert_eq!(strip_closing_mark("Bình thường."), "Bình thường.");
+    }
+
+    #[test]
+    fn tone_placement_is_normalised_to_new_style() {
+        assert_eq!(normalize_tone("Uỷ ban"), "Ủy ban");
+        assert_eq!(normalize_tone("Khánh Hoà"), "Khánh Hòa");
+        assert_eq!(normalize_tone("thuỷ hoá khoẻ"), "thủy hóa khỏe");
+        assert_eq!(normalize_tone("quý hoàng thuyết"), "quý hoàng thuyết");
+        assert_eq!(normalize_tone("Hòa"), "Hòa");
+    }
+
+    #[test]
+    fn folding_drops_marks() {
+        assert_eq!(fold("Đắk Lắk"), "dak lak");
+        assert_eq!(fold("Thừa Thiên Huế"), "thua thien hue");
+        assert!(has_diacritics("Bạc Liêu"));
+        assert!(!has_diacritics("Bac Lieu"));
+        assert_eq!(match_key("ÐỒNG Nai"), "đồng nai");
+    }
+}

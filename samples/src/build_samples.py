@@ -286,8 +286,254 @@ def slug(text: str) -> str:
         out.append(ch if ch.isalnum() else "-")
     return "-".join(p for p in "".join(out).split("-") if p)
 
+# ---------------------------------------------------------------------------
+# Layout 2: new chinhphu.vn / baochinhphu.vn / mic.gov.vn (2023 on)
 
-RENDERERS = {"mic2009": render_mic}
+CP_SITES = {
+    "baochinhphu": ("Báo điện tử Chính phủ", "https://baochinhphu.vn", "(Chinhphu.vn) - ",
+                    ["Chính trị", "Kinh tế", "Xã hội", "Chuyển đổi số", "Địa phương", "Quốc tế", "Multimedia"]),
+    "chinhphu": ("Cổng Thông tin điện tử Chính phủ", "https://chinhphu.vn", "(Chinhphu.vn) - ",
+                 ["Chính phủ", "Công dân", "Doanh nghiệp", "Chính sách mới", "Kinh tế", "Văn bản"]),
+    "micnew": ("Bộ Thông tin và Truyền thông", "https://mic.gov.vn", "(Mic.gov.vn) - ",
+               ["Giới thiệu", "Tin hoạt động", "Chuyển đổi số", "Văn bản", "Thủ tục hành chính", "Thống kê"]),
+}
+
+
+def render_chinhphu(art: dict, others: list[dict]) -> str:
+    site_name, base, prefix, menu_items = CP_SITES[art["site"]]
+    topic = art.get("topic")
+    path = art["url"][len(base):]
+    menu = "".join(f'<li class="item"><a href="/{slug(m).lower()}.htm" title="{a(m)}">{e(m)}</a></li>' for m in menu_items)
+    ld = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": art["url"]},
+        "headline": art["title"], "description": art["lead"] or art["body"][0][:160],
+        "image": {"@type": "ImageObject", "url": f"{base}/thumb/{slug(art['title']).lower()}.jpg", "width": 800, "height": 450},
+        "datePublished": iso_dt(art), "dateModified": iso_dt(art),
+        "publisher": {"@type": "Organization", "name": site_name, "logo": {"@type": "ImageObject", "url": f"{base}/images/logo.png"}},
+    }
+    if art.get("author"):
+        ld["author"] = {"@type": "Person", "name": art["author"]}
+    crumbs = ""
+    if topic:
+        bl = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+            {"@type": "ListItem", "position": 1, "item": {"@id": base, "name": "Trang chủ"}},
+            {"@type": "ListItem", "position": 2, "item": {"@id": f"{base}/{slug(topic).lower()}.htm", "name": topic}}]}
+        crumbs = f'<script type="application/ld+json">{json.dumps(bl, ensure_ascii=False)}</script>'
+    paras = []
+    caps = {c["after"]: c["text"] for c in art.get("captions", [])}
+    for i, p in enumerate(art["body"]):
+        paras.append(f"<p>{e(dirty(p, art))}</p>")
+        if i in caps:
+            paras.append(
+                f'<figure class="VCSortableInPreviewMode" type="Photo" style=""><div><a href="{base}/images/{i}.jpg" data-fancybox="img-lightbox">'
+                f'<img src="{base}/thumb_w/640/images/{slug(art["title"]).lower()}-{i}.jpg" alt="{a(caps[i])}" width="640" height="427" /></a></div>'
+                f'<figcaption class="PhotoCMS_Caption"><p data-placeholder="[nhập chú thích]">{e(caps[i])}</p></figcaption></figure>'
+            )
+        if i == 0 and art.get("related"):
+            items = "".join(
+                f'<li><a href="{base}/{slug(t).lower()}.htm" title="{a(t)}" data-newstype="0">{e(t)}</a></li>' for t in art["related"]
+            )
+            paras.append(
+                '<!-- bonewsrelation --><div class="VCSortableInPreviewMode" type="RelatedNewsBox"><div class="kbwscwl-relatedbox type-3">'
+                f'<strong>Tin liên quan</strong><ul class="kbwscwl-list">{items}</ul></div></div><!-- bonewsrelation -->'
+            )
+    author = ""
+    if art.get("author"):
+        author = f'<div class="detail-author-top"><span class="detail-author-top-name">{e(art["author"])}</span></div>'
+    sapo = f'<h2 class="detail-sapo" data-role="sapo">{e(prefix)}{e(art["lead"])}</h2>' if art["lead"] else ""
+    breadcrumb = ""
+    if topic:
+        breadcrumb = (
+            f'<div class="detail-breadcrumb"><a href="/" class="home" title="Trang chủ"><span class="icon-home"></span></a>'
+            f'<a href="/{slug(topic).lower()}.htm" class="item" title="{a(topic)}">{e(topic)}</a></div>'
+        )
+    tags = "".join(f'<li class="item"><a href="/tag/{slug(t).lower()}.htm" title="{a(t)}">#{e(t)}</a></li>' for t in art.get("tags", []))
+    more = "".join(
+        f'<div class="box-stream-item"><a class="box-stream-link-title" href="{o["url"][len(base):] if o["url"].startswith(base) else o["url"]}" title="{a(o["title"])}">{e(o["title"])}</a>'
+        f'<p class="box-stream-sapo">{e(o["lead"][:120])}</p></div>'
+        for o in others
+    )
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8" />
+<title>{e(art['title'])}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta name="description" content="{a(art['lead'] or art['title'])}" />
+<meta property="og:site_name" content="{a(site_name)}" />
+<meta property="og:type" content="article" />
+<meta property="og:title" content="{a(art['title'])}" />
+<meta property="og:url" content="{a(art['url'])}" />
+<meta property="article:published_time" content="{iso_dt(art)}" />
+<meta property="article:section" content="{a(topic or '')}" />
+<link rel="canonical" href="{a(art['url'])}" />
+<link rel="stylesheet" href="https://static.mediacdn.vn/{art['site']}/web_css/main.min.css?v=20240103" />
+<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>
+{crumbs}
+<script>var pageSettings = {{ DomainAPI: "{base}/api", allowAds: true, commentsEnable: false }};</script>
+</head>
+<body>
+<div id="admzone-top" class="ads"></div>
+<header class="header">
+ <div class="header__top"><div class="container"><span class="header__date">{weekday(art)}, {dmy(art)}</span>
+  <a class="header__logo" href="/" title="{a(site_name)}"><img src="{base}/web_images/logo.png" alt="{a(site_name)}" /></a>
+  <form class="header__search" action="/tim-kiem.htm"><input type="text" name="keywords" placeholder="Tìm kiếm" /></form></div></div>
+ <nav class="header__nav"><ul class="menu-nav"><li class="item"><a href="/" title="Trang chủ">Trang chủ</a></li>{menu}</ul></nav>
+</header>
+<main class="detail-page">
+ <div class="container">
+  <div class="detail-container" data-layout="{art['site']}">
+   {breadcrumb}
+   <h1 class="detail-title" data-role="title">{e(art['title'])}</h1>
+   <div class="detail-time"><div data-role="publishdate">{dmy(art)} {art.get('time') or ''}</div></div>
+   {author}
+   <div class="detail-share"><a href="https://www.facebook.com/sharer/sharer.php?u={a(art['url'])}" class="share-fb" rel="nofollow">Chia sẻ</a><a href="javascript:;" class="copy-link" data-href="{a(path)}">Sao chép liên kết</a><a href="javascript:window.print()" class="print">In bài</a></div>
+   {sapo}
+   <div class="detail-content afcbc-body" data-role="content" itemprop="articleBody">
+{chr(10).join(paras)}
+   </div>
+   <div class="detail-tag"><span class="detail-tag-title">Từ khóa:</span><ul class="detail-tag-list">{tags}</ul></div>
+  </div>
+  <div class="detail-readmore"><h3 class="box-title">Đọc thêm</h3>{more}</div>
+ </div>
+</main>
+<footer class="footer">
+ <div class="container"><p class="footer__owner">{e(site_name)}</p>
+ <p>Cơ quan chủ quản: {'Bộ Thông tin và Truyền thông' if art['site'] == 'micnew' else 'Văn phòng Chính phủ'}. Địa chỉ: {'18 Nguyễn Du, Hà Nội' if art['site'] == 'micnew' else '16 Lê Hồng Phong, Ba Đình, Hà Nội'}.</p>
+ <p>Ghi rõ nguồn khi phát hành lại thông tin từ trang này.</p></div>
+</footer>
+<script src="https://static.mediacdn.vn/{art['site']}/web_js/main.min.js?v=20240103" async></script>
+</body>
+</html>
+"""
+
+# ---------------------------------------------------------------------------
+# Layout 3: NukeViet provincial portals
+
+NV_SITES = {
+    "stttt.nghean": ("Sở Thông tin và Truyền thông tỉnh Nghệ An", "Số 75, đường Nguyễn Thị Minh Khai, TP Vinh, Nghệ An"),
+    "skhdt.dongnai": ("Sở Kế hoạch và Đầu tư tỉnh Đồng Nai", "Số 2, đường Nguyễn Văn Trị, TP Biên Hòa, Đồng Nai"),
+    "stttt.baclieu": ("Sở Thông tin và Truyền thông tỉnh Bạc Liêu", "Số 6, đường Nguyễn Tất Thành, TP Bạc Liêu"),
+    "sogddt.hanoi": ("Sở Giáo dục và Đào tạo Hà Nội", "Số 23, phố Quang Trung, Hoàn Kiếm, Hà Nội"),
+    "stnmt.thuathienhue": ("Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế", "Số 8, đường Hoàng Hoa Thám, TP Huế"),
+    "stttt.daklak": ("Sở Thông tin và Truyền thông tỉnh Đắk Lắk", "Số 8, đường Lê Duẩn, TP Buôn Ma Thuột, Đắk Lắk"),
+}
+
+
+def render_nukeviet(art: dict, others: list[dict]) -> str:
+    owner, address = NV_SITES[art["site"]]
+    base = art["url"].split("/tin-tuc/")[0]
+    topic = art["topic"]
+    cat_path = art["url"].split("/tin-tuc/")[1].split("/")[0]
+    caps = {c["after"]: c["text"] for c in art.get("captions", [])}
+    paras = []
+    for i, p in enumerate(art["body"]):
+        paras.append(f'<p style="text-align: justify;">{e(dirty(p, art))}</p>')
+        if i in caps:
+            paras.append(
+                f'<figure class="image" style="display:block;margin:auto;width:600px;"><img alt="{a(art["title"])}" height="400" '
+                f'src="/uploads/news/{art["date"][:7].replace("-", "_")}/anh-{i}.jpg" width="600" />'
+                f"<figcaption>{e(caps[i])}</figcaption></figure>"
+            )
+    lead = f'<div class="hometext m-bottom">{e(art["lead"])}</div>' if art["lead"] else ""
+    related = ""
+    if art.get("related"):
+        items = "".join(
+            f'<li><em class="fa fa-angle-right">&nbsp;</em><a href="{base}/tin-tuc/{cat_path}/{slug(t).lower()}.html" title="{a(t)}">{e(t)}</a> <em>({dmy(art)})</em></li>'
+            for t in art["related"]
+        )
+        related = f'<p class="h3"><strong>Tin liên quan</strong></p><ul class="related">{items}</ul>'
+    newer = "".join(
+        f'<li><em class="fa fa-angle-right">&nbsp;</em><a href="{o["url"]}" title="{a(o["title"])}">{e(o["title"])}</a> <em>({dmy(o)})</em></li>'
+        for o in others[:3]
+    )
+    source_line = ""
+    if art.get("source_line"):
+        source_line = f'<p class="h5 text-right"><strong>Nguồn tin: </strong>{e(art["source_line"])}</p>'
+    tags = ", ".join(f'<a title="{a(t)}" href="{base}/tin-tuc/tag/{slug(t).lower()}"><em>{e(t)}</em></a>' for t in art.get("tags", []))
+    return f"""<!DOCTYPE html>
+<html lang="vi" xmlns="http://www.w3.org/1999/xhtml" prefix="og: http://ogp.me/ns#">
+<head>
+<title>{e(art['title'])} - {e(owner)}</title>
+<meta name="description" content="{a(art['lead'] or art['title'])}" />
+<meta name="keywords" content="{a(', '.join(art.get('tags', [])))}" />
+<meta name="news_keywords" content="{a(', '.join(art.get('tags', [])))}" />
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<meta name="generator" content="NukeViet v4.0" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta property="og:title" content="{a(art['title'])}" />
+<meta property="og:type" content="article" />
+<meta property="og:description" content="{a(art['lead'] or art['title'])}" />
+<meta property="og:site_name" content="{a(owner)}" />
+<meta property="og:url" content="{a(art['url'])}" />
+<link rel="canonical" href="{a(art['url'])}" />
+<link rel="StyleSheet" href="/themes/default/css/font-awesome.min.css" />
+<link rel="StyleSheet" href="/themes/egov/css/style.css" />
+<link rel="StyleSheet" href="/themes/egov/css/news.css" />
+<script data-show="inline">var nv_base_siteurl="/",nv_lang_data="vi",nv_module_name="news",nv_func_name="detail";</script>
+<script src="/assets/js/jquery/jquery.min.js"></script>
+</head>
+<body>
+<noscript><div class="alert alert-danger">Trình duyệt của bạn đã tắt chức năng hỗ trợ JavaScript.<br />Website chỉ làm việc khi bạn bật nó trở lại.</div></noscript>
+<div class="body-bg">
+<div class="wraper">
+ <header><div class="container"><div id="header" class="row">
+  <div class="logo col-xs-24 col-sm-24 col-md-8"><a title="{a(owner)}" href="{base}/"><img src="/uploads/logo.png" alt="{a(owner)}" /></a>
+   <span class="site_name">{e(owner.upper())}</span><span class="site_description">Cổng thông tin điện tử</span></div>
+ </div></div></header>
+ <nav class="second-nav" id="menusite"><div class="container"><ul class="nav navbar-nav">
+  <li><a title="Trang nhất" href="{base}/"><em class="fa fa-lg fa-home">&nbsp;</em> Trang nhất</a></li>
+  <li><a href="{base}/about/">Giới thiệu</a></li><li><a href="{base}/tin-tuc/">Tin tức</a></li><li><a href="{base}/van-ban/">Văn bản</a></li>
+  <li><a href="{base}/laws/">Thủ tục hành chính</a></li><li><a href="{base}/contact/">Liên hệ</a></li>
+ </ul></div></nav>
+ <section><div class="container" id="body">
+  <nav class="third-nav"><div class="breadcrumbs-wrap"><div class="display"><ul class="breadcrumbs list-none">
+   <li itemscope itemtype="http://data-vocabulary.org/Breadcrumb"><a href="{base}/" itemprop="url" title="Trang nhất"><span itemprop="title">Trang nhất</span></a></li>
+   <li itemscope itemtype="http://data-vocabulary.org/Breadcrumb"><a href="{base}/tin-tuc/" itemprop="url" title="Tin tức"><span itemprop="title">Tin tức</span></a></li>
+   <li itemscope itemtype="http://data-vocabulary.org/Breadcrumb"><a href="{base}/tin-tuc/{cat_path}/" itemprop="url" title="{a(topic)}"><span itemprop="title">{e(topic)}</span></a></li>
+  </ul></div></div></nav>
+  <div class="row"><div class="col-md-16">
+  <div class="news_column panel panel-default" itemtype="http://schema.org/NewsArticle" itemscope><div class="panel-body">
+   <h1 class="title margin-bottom-lg" itemprop="headline">{e(art['title'])}</h1>
+   <div class="row margin-bottom-lg"><div class="col-md-12"><span class="h5">{weekday(art)} - {dmy(art)} {art['time']}</span></div>
+    <div class="col-md-12"><ul class="list-inline text-right"><li><a class="dimgray" rel="nofollow" title="Gửi bài viết qua email" href="javascript:void(0);"><em class="fa fa-at fa-lg">&nbsp;</em></a></li><li><a class="dimgray" rel="nofollow" title="In ra" href="javascript:void(0);"><em class="fa fa-print fa-lg">&nbsp;</em></a></li></ul></div></div>
+   <div class="clearfix">
+    {lead}
+    <div id="news-bodyhtml" class="bodytext margin-bottom-lg">
+{chr(10).join(paras)}
+    </div>
+   </div>
+   <div class="margin-bottom-lg">
+    <p class="h5 text-right"><strong>Tác giả: </strong>{e(art['author'])}</p>
+    {source_line}
+   </div>
+  </div></div>
+  <div class="news_column panel panel-default"><div class="panel-body"><div class="h5"><em class="fa fa-tags">&nbsp;</em><strong>Từ khóa: </strong>{tags}</div></div></div>
+  <div class="news_column panel panel-default"><div class="panel-body"><form id="form3B" action=""><div class="h5 clearfix">
+   <p>Tổng số điểm của bài viết là: 0 trong 0 đánh giá</p><div class="star-rating">Click để đánh giá bài viết</div></div></form></div></div>
+  <div class="news_column panel panel-default"><div class="panel-body other-news">
+   {related}
+   <p class="h3"><strong>Những tin mới hơn</strong></p><ul class="related">{newer}</ul>
+  </div></div>
+  </div>
+  <div class="col-md-8"><div class="panel panel-primary"><div class="panel-heading">Tin xem nhiều</div><div class="panel-body"><ul>{newer}</ul></div></div>
+   <div class="panel panel-primary"><div class="panel-heading">Thống kê truy cập</div><div class="panel-body">Đang truy cập: 17 - Hôm nay: 1.204 - Tổng lượt truy cập: 2.391.005</div></div></div>
+  </div>
+ </div></section>
+</div>
+<footer id="footer"><div class="container"><div class="row"><div class="col-md-24">
+ <p><strong>{e(owner.upper())}</strong></p><p>Địa chỉ: {e(address)}</p>
+ <p>Chịu trách nhiệm chính: Giám đốc Sở. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>
+</div></div></div></footer>
+</div>
+<script src="/themes/egov/js/main.js"></script>
+</body>
+</html>
+"""
+
+
+RENDERERS = {"mic2009": render_mic, "chinhphu": render_chinhphu, "nukeviet": render_nukeviet}
 
 
 # ---------------------------------------------------------------------------

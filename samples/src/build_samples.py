@@ -532,8 +532,209 @@ def render_nukeviet(art: dict, others: list[dict]) -> str:
 </html>
 """
 
+# ---------------------------------------------------------------------------
+# Layout 4 (not documented): an old table-based provincial portal, font tags, no canonical URL
 
-RENDERERS = {"mic2009": render_mic, "chinhphu": render_chinhphu, "nukeviet": render_nukeviet}
+OLD_SITES = {
+    "soctrang": ("UBND TỈNH SÓC TRĂNG", "Ủy ban nhân dân tỉnh Sóc Trăng", "Số 01, đường Trần Hưng Đạo, TP Sóc Trăng", "#0066CC"),
+    "baclieu": ("UỶ BAN NHÂN DÂN TỈNH BẠC LIÊU", "Uỷ ban nhân dân tỉnh Bạc Liêu", "Số 2, đường Hùng Vương, thị xã Bạc Liêu", "#006633"),
+    "khanhhoa": ("UỶ BAN NHÂN DÂN TỈNH KHÁNH HOÀ", "Uỷ ban nhân dân tỉnh Khánh Hoà", "Số 1, đường Trần Phú, TP Nha Trang", "#003399"),
+    "hochiminhcity": ("UBND THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh", "86 Lê Thánh Tôn, Quận 1, TP.HCM", "#990000"),
+    "dongnai": ("UBND TỈNH ĐỒNG NAI", "Ủy ban nhân dân tỉnh Đồng Nai", "Số 2, đường Nguyễn Văn Trị, TP Biên Hòa", "#336699"),
+}
+
+
+def old_date(art: dict) -> str:
+    t = art.get("time")
+    site = art["site"]
+    if site == "soctrang":
+        return f"Cập nhật: {dmy(art)}" + (f" {t}" if t else "")
+    if site == "baclieu":
+        return f"({dmy(art)}" + (f" {t}" if t else "") + ")"
+    if site == "khanhhoa":
+        return f"Ngày đăng: {dmy(art)}"
+    if site == "hochiminhcity":
+        return f"{weekday(art)}, {dmy(art)}" + (f", {t}" if t else "")
+    return f"Ngày {dmy(art, pad=False)}"
+
+
+def render_oldtable(art: dict, others: list[dict]) -> str:
+    banner, owner, address, color = OLD_SITES[art["site"]]
+    charset = charset_of(art)
+    fe = lambda s: e(eth(s, art))  # noqa: E731 - old pages type Ð for Đ
+    title_tag = owner if q(art, "static_title") else f"{art['title']} - {owner}"
+    if q(art, "br_paragraphs"):
+        body = '<font face="Arial" size="2">' + "<br>\n<br>\n".join(fe(p) for p in art["body"]) + "</font>"
+    else:
+        body = "\n".join(f'<p align="justify"><font face="Arial" size="2">{fe(p)}</font></p>' for p in art["body"])
+    lead = f'<p align="justify"><font face="Arial" size="2"><b>{fe(art["lead"])}</b></font></p>' if art["lead"] else ""
+    topic = ""
+    if art.get("topic"):
+        topic = f'<tr><td bgcolor="#DDE8F5" height="22"><font face="Arial" size="2" color="#003399"><b>&nbsp;{fe(art["topic"])}</b></font></td></tr>'
+    others_html = "".join(
+        f'&nbsp;-&nbsp;<a href="{a(o["url"])}"><font face="Arial" size="2">{fe(o["title"])}</font></a> <font size="1" color="#999999">({dmy(o)})</font><br>\n'
+        for o in others
+    )
+    left = "".join(
+        f'<tr><td height="22" background="/images/bg_menu.gif">&nbsp;<img src="/images/arrow.gif" width="7" height="7"> <a href="/{slug(m).lower()}.asp"><font face="Arial" size="2" color="#003366">{fe(m)}</font></a></td></tr>'
+        for m in ["Giới thiệu chung", "Lịch sử - Văn hóa", "Tổ chức bộ máy", "Tin tức - Sự kiện", "Văn bản pháp quy", "Lịch công tác", "Thủ tục hành chính", "Hỏi đáp trực tuyến"]
+    )
+    return f"""<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>{fe(title_tag)}</title>
+<link href="/css/style.css" rel="stylesheet" type="text/css">
+<script language="JavaScript" src="/js/menu.js"></script>
+<script language="JavaScript">
+<!--
+function MM_openBrWindow(theURL,winName,features) {{ window.open(theURL,winName,features); }}
+//-->
+</script>
+</head>
+<body bgcolor="#FFFFFF" leftmargin="0" topmargin="0" marginwidth="0" marginheight="0">
+<table width="778" border="0" cellspacing="0" cellpadding="0" align="center">
+<tr><td><img src="/images/banner.jpg" width="778" height="120" alt="{a(eth(banner, art))}"></td></tr>
+<tr><td bgcolor="{color}" height="24"><font face="Arial" size="2" color="#FFFFFF"><b>&nbsp;<a href="/"><font color="#FFFFFF">Trang chủ</font></a> | <a href="/gioithieu.asp"><font color="#FFFFFF">Giới thiệu</font></a> | <a href="/tintuc.asp"><font color="#FFFFFF">Tin tức</font></a> | <a href="/vanban.asp"><font color="#FFFFFF">Văn bản</font></a> | <a href="/lienhe.asp"><font color="#FFFFFF">Liên hệ</font></a></b></font></td></tr>
+<tr><td>
+ <table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>
+  <td width="180" valign="top" bgcolor="#EEF3FA">
+   <table width="100%" border="0" cellspacing="0" cellpadding="0">{left}</table>
+   <table width="100%" border="0" cellspacing="0" cellpadding="4"><tr><td><font face="Arial" size="1">Số lượt truy cập: 0{len(art['title']) * 7919}</font></td></tr></table>
+  </td>
+  <td valign="top">
+   <table width="100%" border="0" cellspacing="0" cellpadding="6">
+   {topic}
+   <tr><td><font face="Arial" size="1" color="#666666">{old_date(art)}</font></td></tr>
+   <tr><td><font face="Arial" size="3" color="#CC0000"><b>{fe(art['title'])}</b></font></td></tr>
+   <tr><td>
+{lead}
+{body}
+<p align="right"><font face="Arial" size="2"><b><i>{fe(art['author'])}</i></b></font></p>
+   </td></tr>
+   <tr><td><img src="/images/print.gif" width="16" height="16"> <a href="javascript:window.print()"><font face="Arial" size="1">In trang</font></a> | <a href="javascript:history.back()"><font face="Arial" size="1">Quay lại</font></a></td></tr>
+   <tr><td><font face="Arial" size="2" color="#003399"><b>Các tin khác:</b></font><br>
+{others_html}   </td></tr>
+   </table>
+  </td>
+ </tr></table>
+</td></tr>
+<tr><td bgcolor="{color}" align="center"><font face="Arial" size="1" color="#FFFFFF">Bản quyền thuộc {fe(owner)}<br>Địa chỉ: {fe(address)}<br>Thiết kế và quản trị: Trung tâm Tin học</font></td></tr>
+</table>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------------------
+# Layout 5 (not documented): a Joomla / vnPortal-style portal with its own class names
+
+JM_SITES = {
+    "stttt.quangninh": ("UBND TỈNH QUẢNG NINH", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông tỉnh Quảng Ninh"),
+    "cantho": ("CỔNG THÔNG TIN ĐIỆN TỬ", "THÀNH PHỐ CẦN THƠ", "Ủy ban nhân dân thành phố Cần Thơ"),
+    "skhcn.laocai": ("UBND TỈNH LÀO CAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ tỉnh Lào Cai"),
+    "sldtbxh.baria-vungtau": ("UBND TỈNH BÀ RỊA - VŨNG TÀU", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội tỉnh Bà Rịa - Vũng Tàu"),
+    "snnptnt.soctrang": ("UBND TỈNH SÓC TRĂNG", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Sóc Trăng"),
+}
+
+
+def joomla_date(art: dict) -> str:
+    d = ddate(art)
+    style = art.get("date_style", "cap_nhat")
+    if style == "hms" and art.get("time"):
+        h, m = art["time"].split(":")
+        s = (d.day * 7 + d.month) % 60
+        return f"{int(h)}:{m}:{s:02d} , {d.day}/{d.month}/{d.year}"
+    if style == "weekday_dash" and art.get("time"):
+        return f"{weekday(art).replace('Thứ ', 'Thứ ').title()}, {dmy(art)} - {art['time']}"
+    return f"Cập nhật: {dmy(art)}"
+
+
+def render_joomla(art: dict, others: list[dict]) -> str:
+    line1, line2, owner = JM_SITES[art["site"]]
+    base = art["url"].split("/index.php")[0]
+    caps = {c["after"]: c["text"] for c in art.get("captions", [])}
+    paras = []
+    for i, p in enumerate(art["body"]):
+        paras.append(f'<p style="text-align: justify;">{e(p)}</p>')
+        if i in caps:
+            paras.append(
+                f'<div class="img_caption center" style="width: 500px;"><img src="{base}/images/stories/tintuc/{art["date"][:4]}/anh{i}.jpg" '
+                f'alt="{a(caps[i])}" width="500" height="320" /><p class="img_caption">{e(caps[i])}</p></div>'
+            )
+    author_end = ""
+    author_info = ""
+    if art.get("author_style") == "bold_end":
+        paras.append(f'<p style="text-align: right;"><strong>{e(art["author"])}</strong></p>')
+    else:
+        author_info = f'<dd class="createdby">Tác giả: {e(art["author"])}</dd>'
+    intro = f'<div class="vnp-intro"><p><strong>{e(art["lead"])}</strong></p></div>' if art["lead"] else ""
+    pathway = ""
+    if art.get("topic") and not q(art, "no_pathway"):
+        pathway = (
+            f'<div id="vnp-pathway"><span class="showHere">Bạn đang ở: </span><a href="{base}/" class="pathway">Trang chủ</a> '
+            f'<img src="{base}/templates/vnp_gov/images/arrow.png" alt="" /> <a href="{base}/index.php?option=com_content&amp;view=category&amp;id=2" class="pathway">Tin tức</a> '
+            f'<img src="{base}/templates/vnp_gov/images/arrow.png" alt="" /> <span>{e(art["topic"])}</span></div>'
+        )
+    menu = "".join(
+        f'<li class="item-{100 + i}"><a href="{base}/index.php?Itemid={100 + i}">{e(m)}</a></li>'
+        for i, m in enumerate(["Trang chủ", "Giới thiệu", "Tin tức - Sự kiện", "Chỉ đạo điều hành", "Văn bản", "Dịch vụ công", "Hỏi đáp", "Liên hệ"])
+    )
+    other = "".join(f'<li><a href="{a(o["url"])}">{e(o["title"])}</a> <span class="small">({dmy(o)})</span></li>' for o in others)
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="vi-vn" lang="vi-vn" dir="ltr">
+<head>
+  <base href="{a(art['url'])}" />
+  <meta http-equiv="content-type" content="text/html; charset=utf-8" />
+  <meta name="keywords" content="{a(owner)}, tin tức, sự kiện" />
+  <meta name="author" content="Super User" />
+  <meta name="description" content="{a(owner)}" />
+  <meta name="generator" content="Joomla! - Open Source Content Management" />
+  <title>{e(art['title'])}</title>
+  <link href="{a(art['url'])}" rel="canonical" />
+  <link rel="stylesheet" href="{base}/templates/vnp_gov/css/template.css" type="text/css" />
+  <script src="{base}/media/system/js/mootools-core.js" type="text/javascript"></script>
+  <script src="{base}/media/system/js/caption.js" type="text/javascript"></script>
+  <script type="text/javascript">window.addEvent('load', function() {{ new JCaption('img.caption'); }});</script>
+</head>
+<body class="site com_content view-article">
+<div id="vnp-wrapper">
+ <div id="vnp-header"><div class="vnp-logo"><a href="{base}/"><img src="{base}/images/logo.png" alt="{a(owner)}" /></a></div>
+  <div class="vnp-sitename"><span class="line1">{e(line1)}</span><span class="line2">{e(line2)}</span></div></div>
+ <div id="vnp-mainmenu"><ul class="menu">{menu}</ul></div>
+ <div id="vnp-marquee"><marquee scrollamount="3">Chào mừng bạn đến với Cổng thông tin điện tử {e(owner)}</marquee></div>
+ {pathway}
+ <div id="vnp-main">
+  <div id="vnp-content">
+   <div class="item-page">
+    <h2 class="contentheading"><a href="{a(art['url'])}">{e(art['title'])}</a></h2>
+    <dl class="article-info"><dd class="create">{joomla_date(art)}</dd>{author_info}<dd class="hits">Lượt xem: {len(art['body'][0]) * 3}</dd></dl>
+    <div class="vnp-tools"><a href="{base}/index.php?tmpl=component&amp;print=1" rel="nofollow">Bản in</a> | <a href="{base}/index.php?option=com_mailto" rel="nofollow">Gửi email</a></div>
+    {intro}
+    <div class="vnp-fulltext">
+{chr(10).join(paras)}
+    </div>
+    <div class="vnp-back"><a href="javascript:history.back();">Quay lại</a></div>
+    <div class="vnp-othernews"><h3>Các tin đã đưa</h3><ul>{other}</ul></div>
+   </div>
+  </div>
+  <div id="vnp-right">
+   <div class="moduletable"><h3>Liên kết website</h3><ul><li><a href="http://www.chinhphu.vn">Cổng TTĐT Chính phủ</a></li><li><a href="http://dichvucong.gov.vn">Cổng Dịch vụ công quốc gia</a></li></ul></div>
+   <div class="moduletable"><h3>Thăm dò ý kiến</h3><p>Bạn đánh giá thế nào về giao diện mới của cổng thông tin?</p>
+    <form><input type="radio" name="vote" /> Đẹp, dễ sử dụng<br /><input type="radio" name="vote" /> Bình thường<br /><input type="radio" name="vote" /> Khó sử dụng<br /><input type="submit" value="Biểu quyết" /></form></div>
+   <div class="moduletable"><h3>Thống kê truy cập</h3><p>Đang online: 23<br />Tổng lượt truy cập: 1.0{len(art['title'])}8.337</p></div>
+  </div>
+ </div>
+ <div id="vnp-footer"><p>{e(owner.upper())}</p><p>Chịu trách nhiệm nội dung: Trưởng Ban biên tập. Ghi rõ nguồn khi phát hành lại thông tin từ cổng thông tin này.</p></div>
+</div>
+</body>
+</html>
+"""
+
+
+RENDERERS = {
+    "mic2009": render_mic, "chinhphu": render_chinhphu, "nukeviet": render_nukeviet,
+    "oldtable": render_oldtable, "joomla": render_joomla,
+}
 
 
 # ---------------------------------------------------------------------------

@@ -418,6 +418,7 @@ NV_SITES = {
     "sogddt.hanoi": ("Sở Giáo dục và Đào tạo Hà Nội", "Số 23, phố Quang Trung, Hoàn Kiếm, Hà Nội"),
     "stnmt.thuathienhue": ("Sở Tài nguyên và Môi trường tỉnh Thừa Thiên Huế", "Số 8, đường Hoàng Hoa Thám, TP Huế"),
     "stttt.daklak": ("Sở Thông tin và Truyền thông tỉnh Đắk Lắk", "Số 8, đường Lê Duẩn, TP Buôn Ma Thuột, Đắk Lắk"),
+    "stttt.dongnai": ("Sở Thông tin và Truyền thông tỉnh Đồng Nai", "Số 2, đường Nguyễn Văn Trị, TP Biên Hòa, Đồng Nai"),
 }
 
 
@@ -541,6 +542,7 @@ OLD_SITES = {
     "khanhhoa": ("UỶ BAN NHÂN DÂN TỈNH KHÁNH HOÀ", "Uỷ ban nhân dân tỉnh Khánh Hoà", "Số 1, đường Trần Phú, TP Nha Trang", "#003399"),
     "hochiminhcity": ("UBND THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh", "86 Lê Thánh Tôn, Quận 1, TP.HCM", "#990000"),
     "dongnai": ("UBND TỈNH ĐỒNG NAI", "Ủy ban nhân dân tỉnh Đồng Nai", "Số 2, đường Nguyễn Văn Trị, TP Biên Hòa", "#336699"),
+    "nghean_old": ("UỶ BAN NHÂN DÂN TỈNH NGHỆ AN", "Uỷ ban nhân dân tỉnh Nghệ An", "Số 3, đường Trường Thi, TP Vinh", "#0055AA"),
 }
 
 
@@ -563,6 +565,7 @@ def render_oldtable(art: dict, others: list[dict]) -> str:
     charset = charset_of(art)
     fe = lambda s: e(eth(s, art))  # noqa: E731 - old pages type Ð for Đ
     title_tag = owner if q(art, "static_title") else f"{art['title']} - {owner}"
+    meta_charset = "" if q(art, "no_meta_charset") else f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">\n'
     if q(art, "br_paragraphs"):
         body = '<font face="Arial" size="2">' + "<br>\n<br>\n".join(fe(p) for p in art["body"]) + "</font>"
     else:
@@ -581,8 +584,7 @@ def render_oldtable(art: dict, others: list[dict]) -> str:
     )
     return f"""<html>
 <head>
-<meta http-equiv="Content-Type" content="text/html; charset={charset}">
-<title>{fe(title_tag)}</title>
+{meta_charset}<title>{fe(title_tag)}</title>
 <link href="/css/style.css" rel="stylesheet" type="text/css">
 <script language="JavaScript" src="/js/menu.js"></script>
 <script language="JavaScript">
@@ -634,6 +636,7 @@ JM_SITES = {
     "skhcn.laocai": ("UBND TỈNH LÀO CAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ tỉnh Lào Cai"),
     "sldtbxh.baria-vungtau": ("UBND TỈNH BÀ RỊA - VŨNG TÀU", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội tỉnh Bà Rịa - Vũng Tàu"),
     "snnptnt.soctrang": ("UBND TỈNH SÓC TRĂNG", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Sóc Trăng"),
+    "stttt.khanhhoa": ("UBND TỈNH KHÁNH HÒA", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông tỉnh Khánh Hòa"),
 }
 
 
@@ -792,37 +795,230 @@ def write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def main() -> int:
-    pages: list[dict] = []
-    for name in sorted(os.listdir(ARTICLES)):
-        if name.endswith(".json") and not name.startswith(("dump_", "foreign")):
-            pages.extend(load(name))
-    expected = []
-    by_layout: dict[str, list[dict]] = {}
-    for art in pages:
-        by_layout.setdefault(art["layout"], []).append(art)
-    for art in pages:
-        peers = [o for o in by_layout[art["layout"]] if o is not art and o.get("site") == art.get("site")][:5]
-        page = RENDERERS[art["layout"]](art, peers)
-        data = encode_page(page, art)
-        if "truncate_after" in art:
-            data = truncate(data, art)
-        write(SAMPLES / art["key"], data)
-        expected.append(expected_record(art, art["key"]))
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in expected)
-    write(SAMPLES / "expected.jsonl", lines.encode("utf-8"))
-    print(f"wrote {len(expected)} expected articles", file=sys.stderr)
-    return 0
+def render(art: dict, peers: list[dict]) -> bytes:
+    data = encode_page(RENDERERS[art["layout"]](art, peers), art)
+    if "truncate_after" in art:
+        data = truncate(data, art)
+    return data
 
 
 def truncate(data: bytes, art: dict) -> bytes:
-    """Cut the page inside the tag that opens the first paragraph not kept."""
+    """Cut the page inside the tag that opens the first paragraph not kept, as an interrupted
+    download does: everything before it (title, date, the kept paragraphs) is intact."""
     n = art["truncate_after"]
     marker = art["body"][n][:20]
     text = data.decode("utf-8")
     at = text.index(e(marker))
     tag = text.rfind("<p", 0, at)
     return text[: tag + 12].encode("utf-8")
+
+
+def peers_of(art: dict, pool: list[dict]) -> list[dict]:
+    """Other articles of the same site, for the 'other news' lists around an article."""
+    same = [o for o in pool if o is not art and o.get("site") == art.get("site")]
+    return same[:5]
+
+
+# ---------------------------------------------------------------------------
+# Files an import must skip
+
+
+def non_article_files(pages: list[dict]) -> list[tuple[str, bytes, str]]:
+    """(path, bytes, reason) of each file under pages/ that is not an article."""
+    mic = [p for p in pages if p["layout"] == "mic2009"]
+    listing_items = "\n".join(
+        f'<li><a href="{a(p["url"])}">{e(p["title"])}</a><span class="date">{dmy(p)}</span></li>' for p in mic
+    )
+    listing = f"""<!DOCTYPE html>
+<html lang="vi"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<title>Ứng dụng CNTT - Trang 2</title>
+<link rel="canonical" href="http://mic.gov.vn/mic_2020/Pages/ChuyenMuc/PhanTrang/1749/2/Ung-dung-CNTT.html" /></head>
+<body><div id="header"><div class="banner-text">BỘ THÔNG TIN VÀ TRUYỀN THÔNG</div></div>
+<div id="topmenu"><ul><li><a href="/Pages/Home.aspx">Trang chủ</a></li><li><a href="/Pages/ChuyenMuc/1690/Tin-tuc-Su-kien.html">Tin tức - Sự kiện</a></li></ul></div>
+<div class="breadcrumb"><a href="/Pages/Home.aspx">Trang chủ</a> &gt; <a href="/Pages/ChuyenMuc/1749/Ung-dung-CNTT.html">Ứng dụng CNTT</a></div>
+<div class="list-news"><ul>
+{listing_items}
+</ul></div>
+<div class="paging"><a href="/mic_2020/Pages/ChuyenMuc/PhanTrang/1749/1/Ung-dung-CNTT.html">&laquo; Trước</a> <a href="/mic_2020/Pages/ChuyenMuc/PhanTrang/1749/1/Ung-dung-CNTT.html">1</a> <b>2</b> <a href="/mic_2020/Pages/ChuyenMuc/PhanTrang/1749/3/Ung-dung-CNTT.html">3</a> <a href="/mic_2020/Pages/ChuyenMuc/PhanTrang/1749/3/Ung-dung-CNTT.html">Sau &raquo;</a></div>
+<div id="footer"><p>Cơ quan chủ quản: Bộ Thông tin và Truyền thông</p></div></body></html>
+"""
+    not_found = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8" /><title>404 - Không tìm thấy trang</title></head>
+<body><header class="header"><a class="header__logo" href="/">Báo điện tử Chính phủ</a></header>
+<main class="page-404"><h1>404</h1><p>Rất tiếc, trang bạn tìm kiếm không tồn tại hoặc đã bị gỡ bỏ.</p>
+<p><a href="/">Quay về trang chủ</a></p></main>
+<footer class="footer"><p>Báo điện tử Chính phủ</p></footer></body></html>
+"""
+    # A JPEG saved under an .html name: a real header, then bytes no decoder accepts.
+    junk = bytearray(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x48\x00\x48\x00\x00")
+    seed = b"tracuu-junk"
+    while len(junk) < 4096:
+        seed = hashlib.sha256(seed).digest()
+        junk += seed
+    cut_head = render_nukeviet(next(p for p in pages if p["key"].endswith("dak-lak-cong-dan-so.html")), [])
+    cut_head = cut_head[: cut_head.index('<nav class="second-nav"') + 40].encode("utf-8")
+    return [
+        ("pages/mic/chuyen-muc-ung-dung-cntt-trang-2.html", listing.encode("utf-8"), "listing page: links to articles, no article text"),
+        ("pages/chinhphu/khong-tim-thay.html", not_found.encode("utf-8"), "404 page: 'không tìm thấy trang', no article"),
+        ("pages/joomla/empty.html", b"", "empty file"),
+        ("pages/oldportal/anh-minh-hoa.html", bytes(junk), "binary junk (a JPEG saved as .html), not text"),
+        ("pages/nukeviet/bi-cat-truoc-noi-dung.html", cut_head, "truncated before the title: only head and page header remain"),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Dumps: WARC and NDJSON
+
+
+def sha1_b32(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def warc_record(fields: list[tuple[str, str]], block: bytes) -> bytes:
+    """One WARC/1.0 record as its own gzip member (mtime 0, so the bytes are reproducible)."""
+    head = "WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields)
+    head += f"Content-Length: {len(block)}\r\n\r\n"
+    return gzip.compress(head.encode("utf-8") + block + b"\r\n\r\n", compresslevel=9, mtime=0)
+
+
+def http_response(status: str, content_type: str, payload: bytes, when: str) -> bytes:
+    head = (
+        f"HTTP/1.1 {status}\r\nDate: {when}\r\nServer: Microsoft-IIS/8.5\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + payload
+
+
+def response_fields(uri: str, warc_date: str, block: bytes, payload: bytes) -> list[tuple[str, str]]:
+    return [
+        ("WARC-Type", "response"),
+        ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid5(UUID_NS, 'response ' + uri)}>"),
+        ("WARC-Date", warc_date),
+        ("WARC-Target-URI", uri),
+        ("WARC-IP-Address", "203.162.0.10"),
+        ("Content-Type", "application/http; msgtype=response"),
+        ("WARC-Block-Digest", sha1_b32(block)),
+        ("WARC-Payload-Digest", sha1_b32(payload)),
+    ]
+
+
+def build_warc(arts: list[dict], pool: list[dict]) -> tuple[bytes, list[tuple[str, str]]]:
+    """The WARC file and (target URI, skip reason) of each record an import must skip."""
+    info = (
+        "software: tracuu samples/src/build_samples.py\r\nformat: WARC File Format 1.0\r\n"
+        "conformsTo: http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf\r\n"
+        "description: sample crawl of Vietnamese government news pages written for tracuu\r\n"
+    ).encode("utf-8")
+    out = [warc_record([
+        ("WARC-Type", "warcinfo"),
+        ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid5(UUID_NS, 'warcinfo')}>"),
+        ("WARC-Date", "2024-12-01T02:00:00Z"),
+        ("WARC-Filename", "extra.warc.gz"),
+        ("Content-Type", "application/warc-fields"),
+    ], info)]
+    skips = []
+    for i, art in enumerate(arts):
+        uri = art["url"]
+        when_http = "Sun, 01 Dec 2024 02:%02d:00 GMT" % (i + 1)
+        warc_date = "2024-12-01T02:%02d:00Z" % (i + 1)
+        payload = render(art, peers_of(art, pool))
+        if i == 0:
+            host = uri.split("/")[2]
+            req = (f"GET /{uri.split('/', 3)[3]} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: tracuu-sample/0.1\r\n"
+                   "Accept: text/html\r\n\r\n").encode("utf-8")
+            out.append(warc_record([
+                ("WARC-Type", "request"),
+                ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid5(UUID_NS, 'request ' + uri)}>"),
+                ("WARC-Date", warc_date),
+                ("WARC-Target-URI", uri),
+                ("Content-Type", "application/http; msgtype=request"),
+            ], req))
+        block = http_response("200 OK", f"text/html; charset={charset_of(art)}", payload, when_http)
+        out.append(warc_record(response_fields(uri, warc_date, block, payload), block))
+    gone = "http://mic.gov.vn/Pages/TinTuc/99999/Bai-viet-da-go.html"
+    payload = "<html><head><title>404 - Không tìm thấy</title></head><body><h1>Không tìm thấy trang</h1></body></html>".encode("utf-8")
+    block = http_response("404 Not Found", "text/html; charset=utf-8", payload, "Sun, 01 Dec 2024 02:30:00 GMT")
+    out.insert(3, warc_record(response_fields(gone, "2024-12-01T02:30:00Z", block, payload), block))
+    skips.append((gone, "HTTP 404 response"))
+    return b"".join(out), skips
+
+
+def build_jsonl(arts: list[dict]) -> tuple[bytes, list[tuple[int, str]]]:
+    by_line = {int(a_["key"].split(":")[1]): a_ for a_ in arts}
+    lines = []
+    skips = []
+    for n in range(1, max(by_line) + 1):
+        art = by_line.get(n)
+        if art is None:
+            lines.append('{"url": "https://example.gov.vn/bai-loi.html", "title": "Bài viết bị cắt giữa chừng", "body": "Nội dung')
+            skips.append((n, "malformed JSON (line cut off)"))
+            continue
+        t = art.get("time")
+        obj = {
+            "url": art["url"], "title": art["title"], "lead": art["lead"], "body": "\n\n".join(art["body"]),
+            "date": art["date"], "datetime": f"{art['date']}T{t}:00" if t else None,
+            "agency": art["agency"], "author": art.get("author"), "topic": art.get("topic"), "province": art.get("province"),
+        }
+        lines.append(json.dumps(obj, ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode("utf-8"), skips
+
+
+def build_foreign() -> tuple[bytes, bytes]:
+    """tests/fixtures/ndjson/foreign.jsonl (foreign field names, for --map) and what tracuu
+    should read from it once mapped."""
+    with open(ARTICLES / "foreign.json", encoding="utf-8") as f:
+        items = json.load(f)
+    raw, exp = [], []
+    for it in items:
+        rec = {k: v for k, v in it.items() if k != "expected"}
+        raw.append(json.dumps(rec, ensure_ascii=False))
+        exp.append(json.dumps({
+            "url": it["duong_dan"], "title": it["tieu_de"], "lead": it["tom_tat"], "body": it["noi_dung"],
+            "author": it["tac_gia"], **it["expected"],
+        }, ensure_ascii=False))
+    return ("\n".join(raw) + "\n").encode("utf-8"), ("\n".join(exp) + "\n").encode("utf-8")
+
+
+def main() -> int:
+    pages: list[dict] = []
+    for name in ("mic2009.json", "chinhphu.json", "nukeviet.json", "oldtable.json", "joomla.json"):
+        pages.extend(load(name))
+    warc_arts = load("dump_warc.json")
+    jsonl_arts = load("dump_jsonl.json")
+    expected, skips = [], []
+    for art in pages:
+        write(SAMPLES / art["key"], render(art, peers_of(art, pages)))
+        expected.append(expected_record(art, art["key"]))
+    for path, data, reason in non_article_files(pages):
+        write(SAMPLES / path, data)
+        skips.append((path, reason))
+
+    warc, warc_skips = build_warc(warc_arts, pages + warc_arts)
+    write(SAMPLES / "dumps" / "extra.warc.gz", warc)
+    for art in warc_arts:
+        rec = expected_record(art, f"dumps/extra.warc.gz#{art['url']}")
+        rec["url"] = art["url"]  # the record's target URI, even where the page has no canonical link
+        expected.append(rec)
+    skips += [(f"dumps/extra.warc.gz#{uri}", why) for uri, why in warc_skips]
+
+    jsonl, jsonl_skips = build_jsonl(jsonl_arts)
+    write(SAMPLES / "dumps" / "extra.jsonl", jsonl)
+    for art in jsonl_arts:
+        rec = expected_record(art, f"dumps/extra.jsonl:{art['key'].split(':')[1]}")
+        rec["known_layout"] = True
+        expected.append(rec)
+    skips += [(f"dumps/extra.jsonl:{n}", why) for n, why in jsonl_skips]
+
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in expected)
+    write(SAMPLES / "expected.jsonl", lines.encode("utf-8"))
+    head = "# Inputs under samples/ that an import must skip, with the reason (path or dump#record<TAB>reason)\n"
+    write(SAMPLES / "expected_skips.txt", (head + "".join(f"{p}\t{r}\n" for p, r in skips)).encode("utf-8"))
+
+    foreign, foreign_expected = build_foreign()
+    write(FIXTURES_NDJSON / "foreign.jsonl", foreign)
+    write(FIXTURES_NDJSON / "foreign.expected.jsonl", foreign_expected)
+    print(f"wrote {len(expected)} expected articles, {len(skips)} skips", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

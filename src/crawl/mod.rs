@@ -497,9 +497,11 @@ impl<'c> Crawler<'c> {
                 crawler.push(item.clone());
             }
         }
+        // All replayed URLs are done before any of their links is considered: a page written
+        // later may be linked from one written earlier.
+        crawler.seen.extend(replayed.iter().map(|r| r.0.clone()));
         for (url, status, links, location) in &replayed {
             let (depth, hops, seed) = depth_of.get(url).copied().unwrap_or((0, 0, true));
-            crawler.seen.insert(url.clone());
             crawler.summary.fetched += 1;
             crawler.summary.written += 1;
             if (300..400).contains(status) {

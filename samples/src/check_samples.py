@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import re
+import shlex
 import sys
 import unicodedata
 import zlib
@@ -191,6 +192,46 @@ SYN = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "tt&tt": "thong t
        "tn&mt": "tai nguyen va moi truong", "kh&cn": "khoa hoc va cong nghe"}
 
 
+def searchable(rec: dict) -> str:
+    hay = fold(" ".join(str(rec[k] or "") for k in ("title", "lead", "body")))
+    for short, long in SYN.items():  # abbreviations typed either way
+        if long in hay:
+            hay += " " + short
+        if re.search(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])", hay):
+            hay += " " + long
+    return hay
+
+
+def filtered_hits(query: str, flags: str, expected: dict[str, dict]) -> list[str]:
+    """A crude model of the CLI filters: agency as an accent-insensitive prefix (abbreviations
+    expanded), province and topic equal, year, from and to; then every query word present."""
+    args = shlex.split(flags)
+    opts = dict(zip(args[::2], args[1::2]))
+    words = fold(query).split()
+    hits = []
+    for src, r in expected.items():
+        if "--agency" in opts:
+            want = fold(opts["--agency"])
+            for short, long in SYN.items():
+                want = re.sub(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])", long, want)
+            if not fold(r["agency"]).startswith(want):
+                continue
+        if "--province" in opts and fold(r["province"] or "") != fold(opts["--province"]):
+            continue
+        if "--topic" in opts and fold(r["topic"] or "") != fold(opts["--topic"]):
+            continue
+        if "--year" in opts and r["date"][:4] != opts["--year"]:
+            continue
+        if "--from" in opts and r["date"] < opts["--from"]:
+            continue
+        if "--to" in opts and r["date"] > opts["--to"]:
+            continue
+        hay_words = set(re.findall(r"\w+", searchable(r)))
+        if all(w in hay_words for w in words):
+            hits.append(src)
+    return hits
+
+
 def check_queries(path: Path, expected: dict[str, dict]) -> None:
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
     if rows[0] != ["class", "query", "target_source", "flags"]:
@@ -206,11 +247,7 @@ def check_queries(path: Path, expected: dict[str, dict]) -> None:
         if rec is None:
             fail(f"queries: unknown target {target}")
             continue
-        hay = fold(" ".join(str(rec[k] or "") for k in ("title", "lead", "body")))
-        for long in SYN.values():  # abbreviations typed either way
-            for short, lg in SYN.items():
-                if lg == long and long in hay:
-                    hay += " " + short
+        hay = searchable(rec)
         hay_words = set(re.findall(r"[\w&./-]+", hay))
         words = re.findall(r"[\w&./-]+", fold(query.replace('"', " ")))
         for w in words:
@@ -221,8 +258,28 @@ def check_queries(path: Path, expected: dict[str, dict]) -> None:
                 continue
             if w2 not in hay_words and w2 not in hay:
                 fail(f"queries: {cls} {query!r}: word {w!r} not in {target}")
-        if cls == "filtered" and not flags:
-            fail(f"queries: filtered without flags: {query}")
+        if cls == "filtered":
+            hits = filtered_hits(query, flags, expected)
+            if hits != [target]:
+                fail(f"queries: filtered {query!r} {flags}: matches {hits}")
+        elif cls == "body_phrase":
+            phrase = fold(query.strip('"'))
+            hits = [s for s, r in expected.items() if phrase in fold(r["body"])]
+            if hits != [target]:
+                fail(f"queries: phrase {query!r} found in {hits}")
+        elif cls == "official" or cls == "official_nodiac":
+            # the intended article names the official with the title/lead or is the only one
+            name = " ".join(fold(query).split()[-3:]) if len(query.split()) > 3 else fold(query)
+            named = [s for s, r in expected.items() if re.search(name.replace("hoa", "ho[a]"), fold(r["title"] + " " + r["lead"]))]
+            if named and target not in named:
+                fail(f"queries: official {query!r}: target does not name them in title or lead ({named})")
+            if len(named) > 1 and target != named[0] and not any(name in fold(expected[t]["title"]) for t in [target]):
+                fail(f"queries: official {query!r}: several articles name them in title or lead: {named}")
+        elif cls == "doc_code":
+            num = re.search(r"\d+/\d+|\d+", query).group(0)
+            hits = [s for s, r in expected.items() if re.search(r"(?<![\d/])" + re.escape(num) + r"(?![\d])", r["lead"] + " " + r["body"])]
+            if hits != [target]:
+                fail(f"queries: doc code {query!r} found in {hits}")
     need = ["title_nodiac", "tone_variant", "body_phrase", "official", "official_nodiac", "abbrev", "doc_code", "filtered"]
     for c in need:
         if classes[c] < 5:

@@ -645,7 +645,7 @@ def joomla_date(art: dict) -> str:
     style = art.get("date_style", "cap_nhat")
     if style == "hms" and art.get("time"):
         h, m = art["time"].split(":")
-        s = (d.day * 7 + d.month) % 60
+        s = art.get("seconds", (d.day * 7 + d.month) % 60)
         return f"{int(h)}:{m}:{s:02d} , {d.day}/{d.month}/{d.year}"
     if style == "weekday_dash" and art.get("time"):
         return f"{weekday(art).replace('Thứ ', 'Thứ ').title()}, {dmy(art)} - {art['time']}"

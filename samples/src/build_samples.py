@@ -19,7 +19,6 @@ import hashlib
 import html
 import html.entities
 import json
-import os
 import sys
 import unicodedata
 import uuid

@@ -5,6 +5,8 @@
 //! what the index stores; [`synonyms`] knows the abbreviations of government news.
 
 pub mod normalize;
+pub mod segment;
+pub mod synonyms;
 pub mod tokens;
 pub mod units;
 
@@ -24,8 +26,7 @@ impl WordSegmenter for NoSegmentation {
     }
 }
 
-/// The segmenter the analyzer uses by default.
+/// The segmenter the analyzer uses by default: the built-in dictionary segmenter.
 pub fn default_segmenter() -> &'static dyn WordSegmenter {
-    static NONE: NoSegmentation = NoSegmentation;
-    &NONE
+    segment::Segmenter::global()
 }

@@ -7,6 +7,7 @@
 //! - `write.lock`: held by the one process that writes (see [`lock`]).
 
 pub mod lock;
+pub mod maintain;
 pub mod schema;
 pub mod writer;
 

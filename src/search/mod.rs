@@ -1,1 +1,619 @@
-//! TODO
+//! Search: finds, filters, ranks and groups articles, and cuts snippets around what matched.
+
+pub mod build;
+pub mod query;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, Value};
+use tantivy::{
+    DateTime, DocAddress, IndexReader, Order, Searcher as TantivySearcher, TantivyDocument, Term,
+};
+
+use crate::analyze::normalize::{fold, normalize_word};
+use crate::analyze::synonyms::Synonyms;
+use crate::extract::agency::canonical_province;
+use crate::index::ArchiveIndex;
+use crate::index::schema::{self, filter_key};
+use crate::{Article, Error, Result};
+pub use snippet::Snippet;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+    /// Relevance decayed by age.
+    Recency,
+}
+
+/// What to group results by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Agency,
+    Topic,
+    Year,
+}
+
+/// Largest `--limit` accepted.
+pub const MAX_LIMIT: usize = 10_000;
+
+/// Filters, order and paging of a search.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub agency: Option<String>,
+    pub topic: Option<String>,
+    pub province: Option<String>,
+    pub author: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub year: Option<i32>,
+    pub sort: SortOrder,
+    pub limit: usize,
+    pub offset: usize,
+    pub facets: bool,
+    pub group_by: Option<GroupBy>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            agency: None,
+            topic: None,
+            province: None,
+            author: None,
+            from: None,
+            to: None,
+            year: None,
+            sort: SortOrder::Relevance,
+            limit: 10,
+            offset: 0,
+            facets: false,
+            group_by: None,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// Checks the options for contradictions; messages say what to change.
+    pub fn validate(&self) -> Result<()> {
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return Err(Error::Input(format!(
+                "--limit must be between 1 and {MAX_LIMIT}, not {}",
+                self.limit
+            )));
+        }
+        if self.offset > 1_000_000 {
+            return Err(Error::Input(format!(
+                "--offset {} is too large (at most 1000000)",
+                self.offset
+            )));
+        }
+        if let (Some(f), Some(t)) = (self.from, self.to) {
+            if f > t {
+                return Err(Error::Input(format!(
+                    "--from {f} is after --to {t}: swap them"
+                )));
+            }
+        }
+        if let Some(y) = self.year {
+            if !(1900..=2100).contains(&y) {
+                return Err(Error::Input(format!(
+                    "--year {y} is out of range (1900–2100)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn has_filters(&self) -> bool {
+        self.agency.is_some()
+            || self.topic.is_some()
+            || self.province.is_some()
+            || self.author.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.year.is_some()
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: Article,
+    pub snippet: Snippet,
+}
+
+/// Counts by agency, topic, province and year over the whole matching set.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub agency: Vec<(String, u64)>,
+    pub topic: Vec<(String, u64)>,
+    pub province: Vec<(String, u64)>,
+    pub year: Vec<(String, u64)>,
+}
+
+/// The best hits of one group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub key: String,
+    pub count: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    /// True when no article had every word, and the results match any word instead.
+    pub any_word_fallback: bool,
+    pub facets: Option<Facets>,
+    pub groups: Option<Vec<Group>>,
+}
+
+/// An open index ready for searching.
+pub struct Searcher {
+    pub index: ArchiveIndex,
+    reader: IndexReader,
+    synonyms: Synonyms,
+}
+
+impl Searcher {
+    /// Opens the index at `dir`. `synonyms`: extra abbreviations, or the built-in table.
+    pub fn open(dir: &Path, synonyms: Option<Synonyms>) -> Result<Searcher> {
+        let index = ArchiveIndex::open(dir)?;
+        let reader = index.reader()?;
+        Ok(Searcher {
+            index,
+            reader,
+            synonyms: synonyms.unwrap_or_else(|| Synonyms::builtin().clone()),
+        })
+    }
+
+    /// Runs one query.
+    pub fn search(&self, query_text: &str, options: &SearchOptions) -> Result<SearchResult> {
+        let started = Instant::now();
+        options.validate()?;
+        let parsed = query::parse(query_text)?;
+        if parsed.must.is_empty() && !options.has_filters() {
+            return Err(Error::Query(if parsed.must_not.is_empty() {
+                "empty query: give words to search for, or a filter such as --agency or --year"
+                    .into()
+            } else {
+                "a query of exclusions only matches nothing: add words or a filter".into()
+            }));
+        }
+        let searcher = self.reader.searcher();
+        let fields = &self.index.fields;
+        let filters = self.filters(&searcher, options)?;
+        let mut fallback = false;
+        let mut plan = build::build(&parsed, fields, &self.synonyms, false);
+        let mut query = combine(&plan, &filters);
+        let mut total = searcher.search(&*query, &Count)?;
+        if total == 0
+            && parsed
+                .must
+                .iter()
+                .map(|p| p.text.split_whitespace().count())
+                .sum::<usize>()
+                >= 2
+        {
+            plan = build::build(&parsed, fields, &self.synonyms, true);
+            query = combine(&plan, &filters);
+            total = searcher.search(&*query, &Count)?;
+            fallback = total > 0;
+        }
+        let sort = if plan.has_terms {
+            options.sort
+        } else {
+            SortOrder::Date
+        };
+        let hits = if options.group_by.is_some() {
+            Vec::new()
+        } else {
+            self.top_hits(
+                &searcher,
+                &*query,
+                sort,
+                options.offset,
+                options.limit,
+                &plan.highlight,
+            )?
+        };
+        let groups = match options.group_by {
+            Some(g) => {
+                Some(self.groups(&searcher, &*query, sort, g, options.limit, &plan.highlight)?)
+            }
+            None => None,
+        };
+        let facets = if options.facets {
+            Some(self.facets(&searcher, &*query)?)
+        } else {
+            None
+        };
+        Ok(SearchResult {
+            query: query_text.to_string(),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            any_word_fallback: fallback,
+            facets,
+            groups,
+        })
+    }
+
+    /// The number of articles and their facet counts over the whole index.
+    pub fn overview(&self) -> Result<(usize, Facets)> {
+        let searcher = self.reader.searcher();
+        let total = searcher.search(&AllQuery, &Count)?;
+        Ok((total, self.facets(&searcher, &AllQuery)?))
+    }
+
+    /// The tantivy searcher of the opened index state.
+    pub fn tantivy_searcher(&self) -> TantivySearcher {
+        self.reader.searcher()
+    }
+
+    /// Ranked hits `offset..offset+limit`, ties broken by date (newest first) then id.
+    fn top_hits(
+        &self,
+        searcher: &TantivySearcher,
+        query: &dyn Query,
+        sort: SortOrder,
+        offset: usize,
+        limit: usize,
+        highlight: &HashSet<String>,
+    ) -> Result<Vec<Hit>> {
+        // Fetch a little more than needed so that ties at the page edge sort deterministically.
+        let fetch = offset + limit + 16;
+        let scored: Vec<(f32, DocAddress)> = match sort {
+            SortOrder::Relevance => {
+                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?
+            }
+            SortOrder::Date => searcher
+                .search(
+                    query,
+                    &TopDocs::with_limit(fetch)
+                        .order_by_fast_field::<DateTime>(schema::DATE, Order::Desc),
+                )?
+                .into_iter()
+                .map(|(d, a)| {
+                    (
+                        d.map_or(0.0, |d| d.into_timestamp_secs() as f32 / 86_400.0),
+                        a,
+                    )
+                })
+                .collect(),
+            SortOrder::Recency => {
+                let today = chrono::Local::now().date_naive();
+                let collector = TopDocs::with_limit(fetch).tweak_score(
+                    move |segment: &tantivy::SegmentReader| {
+                        let dates = segment
+                            .fast_fields()
+                            .date(schema::DATE)
+                            .ok()
+                            .map(|c| c.first_or_default_col(DateTime::MIN));
+                        move |doc: tantivy::DocId, score: tantivy::Score| {
+                            let age_days = dates.as_ref().map_or(3650.0, |c| {
+                                let secs = c.get_val(doc).into_timestamp_secs();
+                                let now = today
+                                    .and_hms_opt(0, 0, 0)
+                                    .map_or(0, |t| t.and_utc().timestamp());
+                                ((now - secs) as f32 / 86_400.0).max(0.0)
+                            });
+                            score / (1.0 + age_days / 730.0)
+                        }
+                    },
+                );
+                searcher.search(query, &collector)?
+            }
+        };
+        let mut hits: Vec<Hit> = Vec::with_capacity(scored.len());
+        for (score, addr) in scored {
+            let article = self.article_at(searcher, addr)?;
+            hits.push(Hit {
+                rank: 0,
+                score,
+                snippet: Snippet::default(),
+                article,
+            });
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.article.date.cmp(&a.article.date))
+                .then_with(|| a.article.id.cmp(&b.article.id))
+        });
+        let mut page: Vec<Hit> = hits.into_iter().skip(offset).take(limit).collect();
+        for (i, h) in page.iter_mut().enumerate() {
+            h.rank = offset + i + 1;
+            h.snippet = snippet::make(&h.article, highlight);
+        }
+        Ok(page)
+    }
+
+    fn article_at(&self, searcher: &TantivySearcher, addr: DocAddress) -> Result<Article> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc
+            .get_first(self.index.fields.doc)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
+        serde_json::from_str(json).map_err(|e| {
+            Error::Input(format!(
+                "stored article is unreadable ({e}); run `tracuu rebuild`"
+            ))
+        })
+    }
+
+    /// The best hits of each group, groups ordered by their best hit.
+    fn groups(
+        &self,
+        searcher: &TantivySearcher,
+        query: &dyn Query,
+        sort: SortOrder,
+        by: GroupBy,
+        limit: usize,
+        highlight: &HashSet<String>,
+    ) -> Result<Vec<Group>> {
+        const PER_GROUP: usize = 3;
+        let hits = self.top_hits(searcher, query, sort, 0, 500, highlight)?;
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: HashMap<String, Group> = HashMap::new();
+        for h in hits {
+            let key = match by {
+                GroupBy::Agency => h.article.agency.clone(),
+                GroupBy::Topic => h.article.topic.clone(),
+                GroupBy::Year => h.article.date.map(|d| d.year().to_string()),
+            }
+            .unwrap_or_else(|| "(không rõ)".to_string());
+            let g = groups.entry(key.clone()).or_insert_with(|| {
+                order.push(key.clone());
+                Group {
+                    key,
+                    count: 0,
+                    hits: Vec::new(),
+                }
+            });
+            g.count += 1;
+            if g.hits.len() < PER_GROUP {
+                g.hits.push(h);
+            }
+        }
+        Ok(order
+            .into_iter()
+            .take(limit)
+            .filter_map(|k| groups.remove(&k))
+            .collect())
+    }
+
+    /// Facet counts over every matching article.
+    fn facets(&self, searcher: &TantivySearcher, query: &dyn Query) -> Result<Facets> {
+        let docs = searcher.search(query, &DocSetCollector)?;
+        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for d in docs {
+            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
+        }
+        let mut counts: [HashMap<String, u64>; 4] = Default::default();
+        let mut buf = String::new();
+        for (seg, docs) in by_segment {
+            let reader = searcher.segment_reader(seg);
+            let ff = reader.fast_fields();
+            for (i, name) in [schema::AGENCY_KEY, schema::TOPIC_KEY, schema::PROVINCE_KEY]
+                .iter()
+                .enumerate()
+            {
+                let Some(col) = ff.str(name)? else { continue };
+                let mut per_ord: HashMap<u64, u64> = HashMap::new();
+                for &d in &docs {
+                    for ord in col.term_ords(d) {
+                        *per_ord.entry(ord).or_default() += 1;
+                    }
+                }
+                for (ord, n) in per_ord {
+                    buf.clear();
+                    if col.ord_to_str(ord, &mut buf).unwrap_or(false) {
+                        *counts[i].entry(buf.clone()).or_default() += n;
+                    }
+                }
+            }
+            if let Ok(col) = ff.u64(schema::YEAR) {
+                for &d in &docs {
+                    if let Some(y) = col.first(d) {
+                        *counts[3].entry(y.to_string()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let sorted = |m: HashMap<String, u64>| {
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        };
+        let [agency, topic, province, year] = counts;
+        let mut year = sorted(year);
+        year.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(Facets {
+            agency: sorted(agency),
+            topic: sorted(topic),
+            province: sorted(province),
+            year,
+        })
+    }
+
+    /// The filter clauses of the options.
+    fn filters(
+        &self,
+        searcher: &TantivySearcher,
+        o: &SearchOptions,
+    ) -> Result<Vec<Box<dyn Query>>> {
+        let f = &self.index.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(a) = &o.agency {
+            out.push(self.key_filter(
+                searcher,
+                f.agency_key,
+                schema::AGENCY_KEY,
+                &self.expand_keys(a),
+                true,
+            )?);
+        }
+        if let Some(t) = &o.topic {
+            out.push(self.key_filter(
+                searcher,
+                f.topic_key,
+                schema::TOPIC_KEY,
+                &[filter_key(t)],
+                true,
+            )?);
+        }
+        if let Some(p) = &o.province {
+            let canon = canonical_province(p).unwrap_or_else(|| p.clone());
+            out.push(self.key_filter(
+                searcher,
+                f.province_key,
+                schema::PROVINCE_KEY,
+                &[filter_key(&canon)],
+                false,
+            )?);
+        }
+        if let Some(a) = &o.author {
+            out.push(self.key_filter(
+                searcher,
+                f.author_key,
+                schema::AUTHOR_KEY,
+                &[filter_key(a)],
+                true,
+            )?);
+        }
+        let mut from = o.from;
+        let mut to = o.to;
+        if let Some(y) = o.year {
+            let (ys, ye) = (
+                NaiveDate::from_ymd_opt(y, 1, 1),
+                NaiveDate::from_ymd_opt(y, 12, 31),
+            );
+            from = from.max(ys);
+            to = match (to, ye) {
+                (Some(t), Some(e)) => Some(t.min(e)),
+                (t, e) => t.or(e),
+            };
+        }
+        if from.is_some() || to.is_some() {
+            let term = |d: NaiveDate| {
+                let secs = d
+                    .and_hms_opt(0, 0, 0)
+                    .map_or(0, |t| t.and_utc().timestamp());
+                Term::from_field_date_for_search(f.date, DateTime::from_timestamp_secs(secs))
+            };
+            let lower = from.map_or(Bound::Included(term(NaiveDate::MIN)), |d| {
+                Bound::Included(term(d))
+            });
+            let upper = to.map_or(Bound::Included(term(NaiveDate::MAX)), |d| {
+                Bound::Included(term(d))
+            });
+            out.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        Ok(out)
+    }
+
+    /// An agency filter's keys: as typed, and with abbreviations expanded ("Sở TT&TT" →
+    /// "sở thông tin và truyền thông").
+    fn expand_keys(&self, text: &str) -> Vec<String> {
+        let mut keys = vec![filter_key(text)];
+        let expanded: Vec<String> = text
+            .split_whitespace()
+            .map(|w| {
+                let f = fold(&normalize_word(w));
+                match self.synonyms.by_abbreviation(&f) {
+                    Some(g) if !g.ambiguous => g.long_form.join(" "),
+                    _ => w.to_string(),
+                }
+            })
+            .collect();
+        keys.push(filter_key(&expanded.join(" ")));
+        if let Some(c) = crate::extract::agency::canonical_agency(text) {
+            keys.push(filter_key(&c));
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Documents whose key field value matches one of `keys` (normalised, folded): equal, or,
+    /// when `prefix`, starting with it at a word boundary.
+    fn key_filter(
+        &self,
+        searcher: &TantivySearcher,
+        field: Field,
+        name: &str,
+        keys: &[String],
+        prefix: bool,
+    ) -> Result<Box<dyn Query>> {
+        let mut terms: HashSet<String> = HashSet::new();
+        let mut buf = String::new();
+        for seg in searcher.segment_readers() {
+            let Some(col) = seg.fast_fields().str(name)? else {
+                continue;
+            };
+            for ord in 0..col.num_terms() as u64 {
+                buf.clear();
+                if !col.ord_to_str(ord, &mut buf).unwrap_or(false) {
+                    continue;
+                }
+                let k = filter_key(&buf);
+                let hit = keys.iter().any(|key| {
+                    !key.is_empty()
+                        && (k == *key
+                            || (prefix
+                                && k.starts_with(key.as_str())
+                                && k[key.len()..].starts_with(' ')))
+                });
+                if hit {
+                    terms.insert(buf.clone());
+                }
+            }
+        }
+        let terms: Vec<Term> = terms
+            .into_iter()
+            .map(|t| Term::from_field_text(field, &t))
+            .collect();
+        Ok(Box::new(TermSetQuery::new(terms)))
+    }
+}
+
+/// The query with its filters, which restrict without scoring.
+fn combine(plan: &build::Plan, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if plan.has_terms {
+        clauses.push((Occur::Must, plan.query.box_clone()));
+    } else {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    for e in &plan.exclusions {
+        clauses.push((Occur::MustNot, e.box_clone()));
+    }
+    for f in filters {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}

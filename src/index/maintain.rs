@@ -1,0 +1,235 @@
+//! Index maintenance: reading every stored article back, statistics, rebuilding into a fresh
+//! generation (searches keep working on the live one), and merging segments.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, TantivyDocument};
+
+use super::lock::WriterLock;
+use super::writer::remove_stale_generations;
+use super::{ANALYZER_VERSION, ArchiveIndex, current_generation, switch_current};
+use crate::search::{Facets, Searcher};
+use crate::{Article, Error, Result};
+
+/// Calls `f` with every live article of the index, in index order.
+pub fn for_each_article(
+    index: &ArchiveIndex,
+    f: &mut dyn FnMut(Article) -> std::io::Result<()>,
+) -> Result<()> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    for (seg_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let d: TantivyDocument = searcher.doc(DocAddress::new(seg_ord as u32, doc))?;
+            let json = d
+                .get_first(index.fields.doc)
+                .and_then(|v| v.as_str())
+                .unwrap_or("{}");
+            let article: Article = serde_json::from_str(json)
+                .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
+            f(article).map_err(|e| Error::io("<stdout>", e))?;
+        }
+    }
+    Ok(())
+}
+
+/// What `tracuu stats` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub index: String,
+    pub generation: String,
+    pub articles: usize,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub index_bytes: u64,
+    pub segments: usize,
+    pub analyzer_version: u32,
+    pub current_analyzer_version: u32,
+    pub facets: Facets,
+}
+
+impl Stats {
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "index {} ({})\narticles {}\ndates {} – {}\nsize {:.1} MB in {} segments ({} bytes per article)\nanalyzer version {}{}\n",
+            self.index,
+            self.generation,
+            self.articles,
+            self.first_date.as_deref().unwrap_or("?"),
+            self.last_date.as_deref().unwrap_or("?"),
+            self.index_bytes as f64 / 1e6,
+            self.segments,
+            self.index_bytes / self.articles.max(1) as u64,
+            self.analyzer_version,
+            if self.analyzer_version < self.current_analyzer_version {
+                " (outdated: run `tracuu rebuild`)"
+            } else {
+                ""
+            },
+        );
+        s.push_str(&crate::present::facets_text(&self.facets));
+        s
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Statistics of the index opened by `searcher`.
+pub fn stats(searcher: &Searcher) -> Result<Stats> {
+    let (articles, facets) = searcher.overview()?;
+    let ts = searcher.tantivy_searcher();
+    let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
+    for seg in ts.segment_readers() {
+        if let Ok(col) = seg.fast_fields().date(super::schema::DATE) {
+            if let (Some(lo), Some(hi)) = (
+                col.min_value().into_timestamp_secs().into(),
+                col.max_value().into_timestamp_secs().into(),
+            ) {
+                if col.num_docs() > 0 {
+                    first = Some(first.map_or(lo, |f: i64| f.min(lo)));
+                    last = Some(last.map_or(hi, |l: i64| l.max(hi)));
+                }
+            }
+        }
+    }
+    let day =
+        |secs: i64| chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive().to_string());
+    let index = &searcher.index;
+    Ok(Stats {
+        index: index.dir.display().to_string(),
+        generation: index
+            .generation
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        articles,
+        first_date: first.and_then(day),
+        last_date: last.and_then(day),
+        index_bytes: dir_size(&index.generation),
+        segments: ts.segment_readers().len(),
+        analyzer_version: index.meta.analyzer_version,
+        current_analyzer_version: ANALYZER_VERSION,
+        facets,
+    })
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RebuildReport {
+    pub articles: usize,
+    pub seconds: f64,
+}
+
+/// Re-analyses every stored article into a fresh generation beside the live one, then
+/// switches to it atomically. Searches keep using the live generation until the switch; an
+/// interrupted rebuild leaves it untouched, and its leftovers are removed on the next write.
+pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport> {
+    let started = Instant::now();
+    let _lock = WriterLock::acquire(dir, "rebuild")?;
+    remove_stale_generations(dir);
+    let live = ArchiveIndex::open(dir)?;
+    let old_generation = current_generation(dir);
+    let fresh = ArchiveIndex::create_generation(dir)?;
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let writer: tantivy::IndexWriter = fresh
+        .index
+        .writer_with_num_threads(threads, 120_000_000 * threads)?;
+    let reader = live.reader()?;
+    let searcher = reader.searcher();
+    let total: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.num_docs() as u64)
+        .sum();
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("rebuild {bar:30} {pos}/{len} {per_sec} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Input(format!("cannot start threads: {e}")))?;
+    let mut addresses = Vec::with_capacity(total as usize);
+    for (seg_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                addresses.push(DocAddress::new(seg_ord as u32, doc));
+            }
+        }
+    }
+    pool.install(|| {
+        addresses
+            .par_chunks(256)
+            .try_for_each(|chunk| -> Result<()> {
+                for &addr in chunk {
+                    let d: TantivyDocument = searcher.doc(addr)?;
+                    let json = d
+                        .get_first(live.fields.doc)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("{}");
+                    let article: Article = serde_json::from_str(json)
+                        .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
+                    writer.add_document(fresh.fields.document(&article))?;
+                }
+                bar.inc(chunk.len() as u64);
+                Ok(())
+            })
+    })?;
+    let mut writer = writer;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    switch_current(dir, &fresh.generation)?;
+    if let Some(old) = old_generation {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    bar.finish_and_clear();
+    Ok(RebuildReport {
+        articles: addresses.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Merges all segments of the live generation into one. Returns how many there were.
+pub fn optimize(dir: &Path) -> Result<usize> {
+    let _lock = WriterLock::acquire(dir, "optimize")?;
+    let live = ArchiveIndex::open(dir)?;
+    let ids = live.index.searchable_segment_ids()?;
+    if ids.len() <= 1 {
+        return Ok(ids.len());
+    }
+    let mut writer: tantivy::IndexWriter = live.index.writer_with_num_threads(1, 200_000_000)?;
+    let _ = writer.merge(&ids).wait()?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(ids.len())
+}

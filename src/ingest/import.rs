@@ -1,0 +1,188 @@
+//! The import: dumps are read on one thread, pages are extracted in parallel (rayon), and the
+//! articles are written by tantivy's multithreaded writer, committed in batches.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{IngestOptions, Input, check_paths, read_all};
+use crate::extract::extract;
+use crate::index::writer::{IndexSession, Upsert};
+use crate::{Article, Result};
+
+/// How an import runs.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub index_dir: PathBuf,
+    pub ingest: IngestOptions,
+    /// Extraction threads and tantivy writer threads (0: all cores).
+    pub threads: usize,
+    /// Articles between two commits.
+    pub commit_every: usize,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+impl ImportOptions {
+    pub fn new(index_dir: PathBuf) -> Self {
+        ImportOptions {
+            index_dir,
+            ingest: IngestOptions::default(),
+            threads: 0,
+            commit_every: 5_000,
+            quiet: false,
+        }
+    }
+}
+
+/// One thing the import did not index, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub source: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportSummary {
+    pub imported: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub duplicates: usize,
+    pub skipped: usize,
+    /// Every skipped input and every duplicate, with the reason.
+    pub report: Vec<Skipped>,
+    pub seconds: f64,
+    /// Live articles in the index afterwards.
+    pub total: usize,
+}
+
+impl ImportSummary {
+    /// "imported N, updated M, duplicates D, skipped K".
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "imported {}, updated {}, duplicates {}, skipped {}",
+            self.imported, self.updated, self.duplicates, self.skipped
+        );
+        if self.unchanged > 0 {
+            s.push_str(&format!(", unchanged {}", self.unchanged));
+        }
+        s
+    }
+}
+
+enum Extracted {
+    Article(Box<Article>),
+    Skip(Skipped),
+}
+
+/// Imports `paths` into the index at `options.index_dir`.
+pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummary> {
+    check_paths(paths)?;
+    let started = Instant::now();
+    let mut session = IndexSession::open(&options.index_dir, "import", options.threads)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
+    let progress = progress_bar(options.quiet);
+    let mut summary = ImportSummary::default();
+    let (input_tx, input_rx) = sync_channel::<Input>(512);
+    let (out_tx, out_rx) = sync_channel::<Extracted>(512);
+    let ingest = options.ingest.clone();
+    let result: Result<()> = std::thread::scope(|scope| {
+        scope.spawn(move || read_all(paths, &ingest, &mut |item| input_tx.send(item).is_ok()));
+        scope.spawn(move || {
+            pool.install(|| {
+                input_rx
+                    .into_iter()
+                    .par_bridge()
+                    .for_each_with(out_tx, |tx, item| {
+                        let out = match item {
+                            Input::Page(page) => match extract(&page) {
+                                Ok(a) => Extracted::Article(Box::new(a)),
+                                Err(e) => Extracted::Skip(Skipped {
+                                    source: page.source,
+                                    reason: e.to_string(),
+                                }),
+                            },
+                            Input::Article(a) => Extracted::Article(a),
+                            Input::Skip { source, reason } => {
+                                Extracted::Skip(Skipped { source, reason })
+                            }
+                        };
+                        let _ = tx.send(out);
+                    });
+            })
+        });
+        for item in out_rx {
+            match item {
+                Extracted::Skip(s) => {
+                    summary.skipped += 1;
+                    summary.report.push(s);
+                }
+                Extracted::Article(a) => match session.upsert(&a)? {
+                    Upsert::Imported => summary.imported += 1,
+                    Upsert::Updated => summary.updated += 1,
+                    Upsert::Unchanged => summary.unchanged += 1,
+                    Upsert::Duplicate { of } => {
+                        summary.duplicates += 1;
+                        summary.report.push(Skipped {
+                            source: a.source.clone(),
+                            reason: format!("duplicate of article {of}"),
+                        });
+                    }
+                },
+            }
+            progress.inc(1);
+            if progress.position() % 64 == 0 {
+                progress.set_message(format!(
+                    "{} new, {} skipped",
+                    summary.imported + summary.updated,
+                    summary.skipped
+                ));
+            }
+            if session.pending() >= options.commit_every {
+                session.commit()?;
+            }
+        }
+        Ok(())
+    });
+    result?;
+    summary.total = session.len();
+    session.finish()?;
+    progress.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} items, {per_sec} [{elapsed}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Writes the skipped inputs and duplicates as TSV (`source`, `reason`) to `path`.
+pub fn write_report(summary: &ImportSummary, path: &Path) -> Result<()> {
+    let mut out = String::from("source\treason\n");
+    for s in &summary.report {
+        out.push_str(&format!(
+            "{}\t{}\n",
+            s.source.replace(['\t', '\n'], " "),
+            s.reason.replace(['\t', '\n'], " ")
+        ));
+    }
+    std::fs::write(path, out).map_err(|e| crate::Error::io(path, e))
+}

@@ -1,0 +1,458 @@
+//! From a parsed query to a tantivy query: the ranking rules live here.
+//!
+//! - every word of the query must match (or, in the any-word fallback, should);
+//! - a word typed with diacritics matches its exact form and, weaker, its folded form; a word
+//!   typed without diacritics matches every accented form;
+//! - fields weigh title > lead > agency/author > body > topic/tags;
+//! - the words of a query run found as a contiguous phrase earn a proximity bonus, more in the
+//!   title and lead; an official's name after a title ("Phó Chủ tịch Vũ Văn Họa") earns a
+//!   large bonus as a phrase, and the title words become optional;
+//! - abbreviations and long forms match each other (ambiguous ones weaker).
+
+use std::collections::HashSet;
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::query::{FieldName, ParsedQuery, Part};
+use crate::analyze::normalize::fold;
+use crate::analyze::synonyms::Synonyms;
+use crate::analyze::units::{ProtectedKind, Unit, scan};
+use crate::index::Fields;
+
+/// A sequence of terms matched as a phrase (one term: a plain term).
+#[derive(Debug, Clone, PartialEq)]
+struct Phrase(Vec<(usize, String)>);
+
+impl Phrase {
+    fn term(t: impl Into<String>) -> Phrase {
+        Phrase(vec![(0, t.into())])
+    }
+
+    fn words<S: AsRef<str>>(words: &[S]) -> Phrase {
+        Phrase(
+            words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, w.as_ref().to_string()))
+                .collect(),
+        )
+    }
+}
+
+/// One required unit of a query: any of its alternatives may match.
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    alternatives: Vec<(Phrase, f32)>,
+}
+
+impl Slot {
+    fn add(&mut self, p: Phrase, boost: f32) {
+        if !self.alternatives.iter().any(|(q, _)| *q == p) {
+            self.alternatives.push((p, boost));
+        }
+    }
+}
+
+/// The tantivy query for a search, and what to highlight.
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    /// Folded terms to mark in snippets.
+    pub highlight: HashSet<String>,
+    /// True when the query has positive parts (not only exclusions and filters).
+    pub has_terms: bool,
+    /// Articles matching any of these are excluded.
+    pub exclusions: Vec<Box<dyn Query>>,
+}
+
+/// Field weights for unfielded query parts.
+fn weighted_fields(fields: &Fields) -> [(Field, f32); 7] {
+    [
+        (fields.title, 3.0),
+        (fields.lead, 2.0),
+        (fields.agency, 1.5),
+        (fields.author, 1.5),
+        (fields.body, 1.0),
+        (fields.topic, 0.8),
+        (fields.tags, 0.8),
+    ]
+}
+
+fn field_of(fields: &Fields, name: FieldName) -> Field {
+    match name {
+        FieldName::Title => fields.title,
+        FieldName::Lead => fields.lead,
+        FieldName::Body => fields.body,
+        FieldName::Agency => fields.agency,
+        FieldName::Author => fields.author,
+        FieldName::Topic => fields.topic,
+        FieldName::Tags => fields.tags,
+    }
+}
+
+/// Titles that may precede an official's name in a query, folded.
+const PERSON_TITLES: &[&[&str]] = &[
+    &["pho", "chu", "tich"],
+    &["chu", "tich"],
+    &["pho", "giam", "doc"],
+    &["giam", "doc"],
+    &["pho", "bi", "thu"],
+    &["bi", "thu"],
+    &["pho", "truong", "ban"],
+    &["truong", "ban"],
+    &["pho", "thu", "tuong"],
+    &["thu", "tuong"],
+    &["bo", "truong"],
+    &["thu", "truong"],
+    &["chanh", "van", "phong"],
+    &["dong", "chi"],
+    &["ong"],
+    &["ba"],
+];
+
+/// Builds the query. `any_word` turns required words into optional ones (the fallback).
+pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_word: bool) -> Plan {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlight = HashSet::new();
+    let required = if any_word { Occur::Should } else { Occur::Must };
+    for part in &parsed.must {
+        let targets = targets(fields, part.field);
+        let (slots, bonuses) = if part.phrase {
+            phrase_part(part, synonyms)
+        } else {
+            words_part(part, synonyms)
+        };
+        for slot in &slots {
+            for (p, _) in &slot.alternatives {
+                highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
+            }
+            clauses.push((required, slot_query(slot, &targets)));
+        }
+        for (phrase, boost) in bonuses {
+            clauses.push((Occur::Should, phrase_query_over(&phrase, boost, &targets)));
+        }
+    }
+    let has_terms =
+        clauses.iter().any(|(o, _)| *o != Occur::Should) || (any_word && !clauses.is_empty());
+    let mut exclusions: Vec<Box<dyn Query>> = Vec::new();
+    for part in &parsed.must_not {
+        let targets = targets(fields, part.field);
+        let (slots, _) = phrase_part(part, synonyms);
+        // An exclusion removes documents matching all of its words as a phrase.
+        let sub: Vec<(Occur, Box<dyn Query>)> = slots
+            .iter()
+            .map(|s| (Occur::Must, slot_query(s, &targets)))
+            .collect();
+        if !sub.is_empty() {
+            exclusions.push(Box::new(BooleanQuery::new(sub)));
+        }
+    }
+    Plan {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlight,
+        has_terms,
+        exclusions,
+    }
+}
+
+fn targets(fields: &Fields, name: Option<FieldName>) -> Vec<(Field, f32)> {
+    match name {
+        Some(n) => vec![(field_of(fields, n), 1.0)],
+        None => weighted_fields(fields).to_vec(),
+    }
+}
+
+/// A query for one slot over the target fields.
+fn slot_query(slot: &Slot, targets: &[(Field, f32)]) -> Box<dyn Query> {
+    let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (phrase, boost) in &slot.alternatives {
+        for &(field, weight) in targets {
+            alts.push((
+                Occur::Should,
+                boosted(phrase_on(phrase, field), boost * weight),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(alts))
+}
+
+fn phrase_query_over(phrase: &Phrase, boost: f32, targets: &[(Field, f32)]) -> Box<dyn Query> {
+    let alts = targets
+        .iter()
+        .map(|&(field, weight)| {
+            (
+                Occur::Should,
+                boosted(phrase_on(phrase, field), boost * weight),
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(alts))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn phrase_on(phrase: &Phrase, field: Field) -> Box<dyn Query> {
+    if phrase.0.len() == 1 {
+        let term = Term::from_field_text(field, &phrase.0[0].1);
+        return Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+    }
+    let terms = phrase
+        .0
+        .iter()
+        .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset(terms))
+}
+
+/// One query unit with its index position.
+struct Positioned {
+    unit: Unit,
+    position: usize,
+}
+
+/// Scans text into units with the positions the index gives them.
+fn positioned(text: &str) -> Vec<Vec<Positioned>> {
+    // Runs separated by breaks; protected tokens take as many positions as they have parts.
+    let mut runs: Vec<Vec<Positioned>> = vec![Vec::new()];
+    let mut position = 0;
+    for unit in scan(text) {
+        match &unit {
+            Unit::Break => {
+                if runs.last().is_some_and(|r| !r.is_empty()) {
+                    runs.push(Vec::new());
+                }
+            }
+            Unit::Syllable { .. } => {
+                if let Some(r) = runs.last_mut() {
+                    r.push(Positioned { unit, position });
+                }
+                position += 1;
+            }
+            Unit::Protected { parts, .. } => {
+                let width = parts.len().max(1);
+                if let Some(r) = runs.last_mut() {
+                    r.push(Positioned { unit, position });
+                }
+                position += width;
+            }
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// The slot for one unit: its exact and folded forms, parts, and abbreviation expansions.
+fn unit_slot(unit: &Unit, synonyms: &Synonyms) -> Slot {
+    let mut slot = Slot::default();
+    let (norm, parts, kind) = match unit {
+        Unit::Syllable { norm, .. } => (norm, &[][..], None),
+        Unit::Protected {
+            norm, parts, kind, ..
+        } => (norm, &parts[..], Some(*kind)),
+        Unit::Break => return slot,
+    };
+    let folded = fold(norm);
+    if folded != *norm {
+        slot.add(Phrase::term(norm.clone()), 1.0);
+        slot.add(Phrase::term(folded.clone()), 0.5);
+    } else {
+        slot.add(Phrase::term(folded.clone()), 1.0);
+    }
+    if matches!(kind, Some(ProtectedKind::Abbreviation)) && parts.len() >= 2 {
+        let folded_parts: Vec<String> = parts.iter().map(|p| fold(p)).collect();
+        slot.add(Phrase::words(&folded_parts), 0.8);
+        // "TP.HCM" is also written "TPHCM".
+        slot.add(Phrase::term(folded_parts.concat()), 0.8);
+    }
+    if let Some(group) = synonyms.by_abbreviation(&folded) {
+        let weight = if group.ambiguous { 0.3 } else { 0.9 };
+        slot.add(Phrase::words(&group.long_form), weight);
+        for a in &group.abbreviations {
+            slot.add(Phrase::term(a.clone()), weight);
+        }
+    }
+    slot
+}
+
+/// Plain words: one slot per unit (long forms with abbreviations merged into one slot), and
+/// proximity and name bonuses.
+fn words_part(part: &Part, synonyms: &Synonyms) -> (Vec<Slot>, Vec<(Phrase, f32)>) {
+    let mut slots = Vec::new();
+    let mut bonuses = Vec::new();
+    for run in positioned(&part.text) {
+        let folded: Vec<String> = run.iter().map(|p| unit_fold(&p.unit)).collect();
+        let folded_refs: Vec<&str> = folded.iter().map(String::as_str).collect();
+        // Leading person titles are optional when a name follows.
+        let mut title_len = 0;
+        while let Some(t) = PERSON_TITLES
+            .iter()
+            .find(|t| folded_refs[title_len..].starts_with(t))
+        {
+            if folded_refs.len() - title_len - t.len() < 2 {
+                break;
+            }
+            title_len += t.len();
+        }
+        let mut i = 0;
+        while i < run.len() {
+            if let Some((group, n)) = synonyms.long_form_at(&folded_refs[i..]) {
+                let mut slot = Slot::default();
+                slot.add(Phrase::words(&folded[i..i + n]), 1.0);
+                for a in &group.abbreviations {
+                    slot.add(
+                        Phrase::term(a.clone()),
+                        if group.ambiguous { 0.3 } else { 0.9 },
+                    );
+                }
+                slots.push(slot);
+                i += n;
+                continue;
+            }
+            let slot = unit_slot(&run[i].unit, synonyms);
+            if i < title_len {
+                // Optional: contributes to the score as a proximity bonus below.
+                for (p, b) in slot.alternatives {
+                    bonuses.push((p, 0.3 * b));
+                }
+            } else {
+                slots.push(slot);
+            }
+            i += 1;
+        }
+        // Proximity: the run, or the name after a title, as a phrase.
+        let core = &run[title_len..];
+        if core.len() >= 2 {
+            let name_boost = if title_len > 0 || looks_like_name(&part.text) {
+                4.0
+            } else {
+                2.0
+            };
+            bonuses.push((run_phrase(core, true), name_boost));
+            let exact = run_phrase(core, false);
+            if exact != run_phrase(core, true) {
+                bonuses.push((exact, 1.0));
+            }
+            if core.len() >= 3 {
+                for w in core.windows(2) {
+                    bonuses.push((run_phrase(w, true), 0.3));
+                }
+            }
+        }
+    }
+    (slots, bonuses)
+}
+
+/// A quoted phrase: one slot matching the whole phrase (folded), with an exact-form bonus.
+fn phrase_part(part: &Part, synonyms: &Synonyms) -> (Vec<Slot>, Vec<(Phrase, f32)>) {
+    let mut slots = Vec::new();
+    let mut bonuses = Vec::new();
+    for run in positioned(&part.text) {
+        if run.len() == 1 {
+            slots.push(unit_slot(&run[0].unit, synonyms));
+            continue;
+        }
+        let folded = run_phrase(&run, true);
+        let exact = run_phrase(&run, false);
+        let mut slot = Slot::default();
+        slot.add(folded.clone(), 1.0);
+        slots.push(slot);
+        if exact != folded {
+            bonuses.push((exact, 1.0));
+        }
+    }
+    (slots, bonuses)
+}
+
+fn unit_fold(u: &Unit) -> String {
+    match u {
+        Unit::Syllable { norm, .. } | Unit::Protected { norm, .. } => fold(norm),
+        Unit::Break => String::new(),
+    }
+}
+
+fn unit_norm(u: &Unit) -> &str {
+    match u {
+        Unit::Syllable { norm, .. } | Unit::Protected { norm, .. } => norm,
+        Unit::Break => "",
+    }
+}
+
+/// The terms of a run as a phrase with index positions relative to its first unit.
+fn run_phrase(run: &[Positioned], folded: bool) -> Phrase {
+    let base = run.first().map_or(0, |p| p.position);
+    Phrase(
+        run.iter()
+            .map(|p| {
+                let t = if folded {
+                    unit_fold(&p.unit)
+                } else {
+                    unit_norm(&p.unit).to_string()
+                };
+                (p.position - base, t)
+            })
+            .collect(),
+    )
+}
+
+/// Two or more capitalised words: probably a person's or place's name.
+fn looks_like_name(text: &str) -> bool {
+    let caps = text
+        .split_whitespace()
+        .filter(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).any(char::is_lowercase)
+        })
+        .count();
+    caps >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    fn slots_of(q: &str) -> (Vec<Slot>, Vec<(Phrase, f32)>) {
+        let parsed = parse(q).unwrap();
+        words_part(&parsed.must[0], Synonyms::builtin())
+    }
+
+    #[test]
+    fn diacritics_give_exact_and_folded_alternatives() {
+        let (slots, _) = slots_of("đường");
+        assert_eq!(slots.len(), 1);
+        let terms: Vec<&str> = slots[0]
+            .alternatives
+            .iter()
+            .map(|(p, _)| p.0[0].1.as_str())
+            .collect();
+        assert_eq!(terms, ["đường", "duong"]);
+    }
+
+    #[test]
+    fn long_forms_and_abbreviations_share_a_slot() {
+        let (slots, _) = slots_of("ủy ban nhân dân Bạc Liêu");
+        assert_eq!(slots.len(), 3, "the long form is one slot");
+        assert!(
+            slots[0]
+                .alternatives
+                .iter()
+                .any(|(p, _)| p.0.len() == 1 && p.0[0].1 == "ubnd")
+        );
+        let (slots, _) = slots_of("UBND");
+        assert!(slots[0].alternatives.iter().any(|(p, _)| p.0.len() == 4));
+    }
+
+    #[test]
+    fn titles_before_names_are_optional() {
+        let (slots, bonuses) = slots_of("Phó Chủ tịch Vũ Văn Họa");
+        assert_eq!(slots.len(), 3, "only the name is required");
+        assert!(bonuses.iter().any(|(p, b)| p.0.len() == 3 && *b >= 4.0));
+    }
+}

@@ -1,0 +1,696 @@
+//! One walk over the parsed page that turns the DOM into text blocks and page metadata.
+//!
+//! Everything after parsing works on what this walk produces: the paragraphs of the page in
+//! document order (each with its link and bold share, alignment, and whether it sits in a
+//! boilerplate region such as a menu, a related-news box or a photo caption), plus the `<head>`
+//! metadata (title, Open Graph and article meta, canonical link, JSON-LD). Walking once and
+//! keeping plain data keeps extraction a small fraction of the parse cost.
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use super::text::clean_text;
+
+/// One paragraph-like run of text.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Cleaned text (NFC, whitespace collapsed).
+    pub text: String,
+    /// The nearest block-level element the text sits in.
+    pub node: NodeId,
+    /// Non-whitespace characters in the block, and those inside links, bold and italics.
+    pub chars: usize,
+    pub link_chars: usize,
+    pub bold_chars: usize,
+    pub italic_chars: usize,
+    /// The block is right-aligned (bylines) or centred (captions).
+    pub right: bool,
+    pub centered: bool,
+    /// Inside a menu, footer, related-news box, share or rating widget, tag list...
+    pub boiler: bool,
+    /// A photo caption.
+    pub caption: bool,
+    /// 1–6 for h1–h6.
+    pub heading: u8,
+    /// Inside an `li`.
+    pub list_item: bool,
+    /// Inside an element whose class or id says "title" (or a big font): a headline candidate.
+    pub titleish: bool,
+}
+
+impl Block {
+    pub fn link_density(&self) -> f32 {
+        if self.chars == 0 {
+            return 0.0;
+        }
+        self.link_chars as f32 / self.chars as f32
+    }
+    pub fn all_bold(&self) -> bool {
+        self.chars > 0 && self.bold_chars * 10 >= self.chars * 9
+    }
+    pub fn all_italic(&self) -> bool {
+        self.chars > 0 && self.italic_chars * 10 >= self.chars * 9
+    }
+}
+
+/// Metadata found in the page's `<head>` (and JSON-LD anywhere).
+#[derive(Debug, Default, Clone)]
+pub struct HeadMeta {
+    pub title: Option<String>,
+    /// `<meta property|name|itemprop=K content=V>`, keys lowercased; first value wins.
+    pub meta: HashMap<String, String>,
+    pub canonical: Option<String>,
+    pub json_ld: Vec<String>,
+    /// `<time datetime=…>` values, with the index of the next block emitted after them.
+    pub times: Vec<(String, usize)>,
+}
+
+/// The walked page.
+pub struct Page {
+    pub blocks: Vec<Block>,
+    pub head: HeadMeta,
+    /// Parent of each element that produced a block, for ancestor walks.
+    pub parents: HashMap<NodeId, Option<NodeId>>,
+}
+
+impl Page {
+    /// The ancestors of a node, nearest first (not including the node).
+    pub fn ancestors(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let mut cur = self.parents.get(&id).copied().flatten();
+        std::iter::from_fn(move || {
+            let here = cur?;
+            cur = self.parents.get(&here).copied().flatten();
+            Some(here)
+        })
+    }
+
+    /// Whether `id` is `root` or inside it.
+    pub fn is_within(&self, id: NodeId, root: NodeId) -> bool {
+        id == root || self.ancestors(id).any(|a| a == root)
+    }
+}
+
+/// Elements whose content is never text of the page.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "svg"
+            | "canvas"
+            | "select"
+            | "option"
+            | "button"
+            | "textarea"
+            | "input"
+            | "map"
+            | "audio"
+            | "video"
+            | "math"
+    )
+}
+
+fn is_block_level(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "blockquote"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "main"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "center"
+            | "form"
+            | "fieldset"
+            | "pre"
+            | "hr"
+            | "body"
+            | "html"
+    )
+}
+
+/// Class/id words that mark a region as not part of an article body (whole-word match).
+const BOILER_WORDS: &[&str] = &[
+    "tag",
+    "tags",
+    "ads",
+    "ad",
+    "nav",
+    "menu",
+    "header",
+    "footer",
+    "share",
+    "print",
+    "social",
+    "comment",
+    "comments",
+    "sidebar",
+    "banner",
+    "rating",
+    "rate",
+    "toolbar",
+    "breadcrumb",
+    "breadcrumbs",
+    "caption",
+    "related",
+    "relate",
+    "keyword",
+    "keywords",
+    "copyright",
+    "paging",
+    "pagination",
+    "widget",
+    "sitemap",
+    "login",
+    "search",
+    "weather",
+    "navbar",
+    "topmenu",
+];
+
+/// Class/id fragments that mark boilerplate wherever they occur in the name.
+const BOILER_PARTS: &[&str] = &[
+    "related",
+    "relation",
+    "lienquan",
+    "tinkhac",
+    "othernews",
+    "other-news",
+    "other_news",
+    "readmore",
+    "read-more",
+    "breadcrumb",
+    "socialshare",
+    "sharing",
+    "advert",
+    "navbar",
+    "menu",
+    "footer",
+    "sidebar",
+    "comment",
+    "rating",
+    "box-stream",
+    "tag-list",
+    "taglist",
+    "mostview",
+    "most-view",
+    "xemnhieu",
+    "tinmoi",
+    "tindadua",
+    "newslist",
+    "news-list",
+    "caption",
+    "figcaption",
+];
+
+pub fn is_boiler_name(s: &str) -> bool {
+    if s.is_empty() {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if BOILER_PARTS.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| BOILER_WORDS.contains(&w))
+}
+
+fn is_boiler_element(name: &str, el: &scraper::node::Element) -> bool {
+    if matches!(
+        name,
+        "nav" | "footer" | "aside" | "header" | "figcaption" | "figure"
+    ) {
+        return true;
+    }
+    if el
+        .attr("type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("relatednews"))
+    {
+        return true;
+    }
+    if el
+        .attr("role")
+        .is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
+    {
+        return true;
+    }
+    is_boiler_name(el.attr("class").unwrap_or("")) || is_boiler_name(el.attr("id").unwrap_or(""))
+}
+
+/// Class, id or font size marking a headline.
+fn is_titleish(name: &str, el: &scraper::node::Element) -> bool {
+    let named = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let l = v.to_ascii_lowercase();
+            (l.contains("title")
+                || l.contains("tieude")
+                || l.contains("tieu-de")
+                || l.contains("headline"))
+                && !l.contains("subtitle")
+                && !l.contains("box-title")
+        })
+    };
+    if named(el.attr("class")) || named(el.attr("id")) {
+        return true;
+    }
+    name == "font"
+        && el.attr("size").is_some_and(|s| {
+            s.trim()
+                .trim_start_matches('+')
+                .parse::<u8>()
+                .is_ok_and(|n| n >= 4)
+        })
+}
+
+fn alignment(el: &scraper::node::Element) -> (bool, bool) {
+    let align = el.attr("align").unwrap_or("").to_ascii_lowercase();
+    let style = el
+        .attr("style")
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace(' ', "");
+    let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
+    let right = align == "right"
+        || style.contains("text-align:right")
+        || class
+            .split_whitespace()
+            .any(|c| c == "text-right" || c == "right");
+    let center = align == "center"
+        || style.contains("text-align:center")
+        || class
+            .split_whitespace()
+            .any(|c| c == "text-center" || c == "center");
+    (right, center)
+}
+
+#[derive(Clone, Copy, Default)]
+struct Ctx {
+    link: bool,
+    bold: bool,
+    italic: bool,
+    boiler: bool,
+    right: bool,
+    centered: bool,
+    list_item: bool,
+    heading: u8,
+    in_head: bool,
+    titleish: bool,
+}
+
+struct Walker {
+    blocks: Vec<Block>,
+    head: HeadMeta,
+    parents: HashMap<NodeId, Option<NodeId>>,
+    /// The open block-level elements.
+    stack: Vec<(NodeId, Ctx)>,
+    buf: String,
+    chars: usize,
+    link: usize,
+    bold: usize,
+    italic: usize,
+    boiler_chars: usize,
+    images: usize,
+    /// An image was seen and no text since: the next short centred/italic block is a caption.
+    image_pending: bool,
+}
+
+impl Walker {
+    fn flush(&mut self) {
+        if self.buf.trim().is_empty() {
+            self.reset_buf();
+            return;
+        }
+        let text = clean_text(&self.buf);
+        let Some(&(node, ctx)) = self.stack.last() else {
+            self.reset_buf();
+            return;
+        };
+        let chars = self.chars.max(1);
+        let mut block = Block {
+            text,
+            node,
+            chars,
+            link_chars: self.link.min(chars),
+            bold_chars: self.bold.min(chars),
+            italic_chars: self.italic.min(chars),
+            right: ctx.right,
+            centered: ctx.centered,
+            boiler: self.boiler_chars * 2 > chars,
+            caption: false,
+            heading: ctx.heading,
+            list_item: ctx.list_item,
+            titleish: ctx.titleish,
+        };
+        if self.image_pending
+            && block.chars < 200
+            && (block.centered || block.all_italic())
+            && block.heading == 0
+        {
+            block.caption = true;
+        }
+        if looks_like_caption_text(&block.text) {
+            block.caption = true;
+        }
+        self.image_pending = false;
+        self.blocks.push(block);
+        self.reset_buf();
+    }
+
+    fn reset_buf(&mut self) {
+        self.buf.clear();
+        self.chars = 0;
+        self.link = 0;
+        self.bold = 0;
+        self.italic = 0;
+        self.boiler_chars = 0;
+    }
+
+    fn text(&mut self, t: &str, ctx: Ctx) {
+        if ctx.in_head {
+            return;
+        }
+        let n = t.chars().filter(|c| !c.is_whitespace()).count();
+        if n == 0 {
+            if !self.buf.is_empty() {
+                self.buf.push(' ');
+            }
+            return;
+        }
+        self.buf.push_str(t);
+        self.chars += n;
+        if ctx.link {
+            self.link += n;
+        }
+        if ctx.bold {
+            self.bold += n;
+        }
+        if ctx.italic {
+            self.italic += n;
+        }
+        if ctx.boiler {
+            self.boiler_chars += n;
+        }
+    }
+
+    fn walk(&mut self, node: NodeRef<'_, Node>, ctx: Ctx, depth: usize) {
+        // Pathological nesting: stop descending rather than risk the stack.
+        if depth > 400 {
+            return;
+        }
+        match node.value() {
+            Node::Text(t) => self.text(t, ctx),
+            Node::Element(el) => self.element(node, el, ctx, depth),
+            Node::Document | Node::Fragment => self.children(node, ctx, depth),
+            _ => {}
+        }
+    }
+
+    fn children(&mut self, node: NodeRef<'_, Node>, ctx: Ctx, depth: usize) {
+        // Regions between a pair of `<!-- bonewsrelation -->` comments are related-news boxes.
+        let mut related = false;
+        for child in node.children() {
+            if let Node::Comment(c) = child.value() {
+                if c.to_ascii_lowercase().contains("newsrelation") {
+                    related = !related;
+                }
+                continue;
+            }
+            let mut c = ctx;
+            c.boiler |= related;
+            self.walk(child, c, depth + 1);
+        }
+    }
+
+    fn element(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        el: &scraper::node::Element,
+        ctx: Ctx,
+        depth: usize,
+    ) {
+        let name = el.name();
+        if ctx.in_head || name == "head" {
+            self.head_element(node, el, name);
+            if name == "head" {
+                let mut c = ctx;
+                c.in_head = true;
+                self.children(node, c, depth);
+            }
+            return;
+        }
+        if name == "script" {
+            if el.attr("type").is_some_and(|t| t.contains("ld+json")) {
+                self.head.json_ld.push(node_text(node));
+            }
+            return;
+        }
+        if is_skipped(name) {
+            return;
+        }
+        match name {
+            "img" => {
+                self.images += 1;
+                self.image_pending = true;
+                return;
+            }
+            "br" => {
+                self.flush();
+                return;
+            }
+            "time" => {
+                if let Some(dt) = el.attr("datetime") {
+                    self.head.times.push((dt.to_string(), self.blocks.len()));
+                }
+            }
+            "meta" => {
+                self.head_element(node, el, name);
+                return;
+            }
+            _ => {}
+        }
+        let mut c = ctx;
+        match name {
+            "a" => c.link = el.attr("href").is_some() || c.link,
+            "strong" | "b" => c.bold = true,
+            "em" | "i" => c.italic = true,
+            "li" => c.list_item = true,
+            "h1" => c.heading = 1,
+            "h2" => c.heading = 2,
+            "h3" => c.heading = 3,
+            "h4" => c.heading = 4,
+            "h5" => c.heading = 5,
+            "h6" => c.heading = 6,
+            _ => {}
+        }
+        if is_boiler_element(name, el) {
+            c.boiler = true;
+        }
+        if is_titleish(name, el) {
+            c.titleish = true;
+        }
+        let block = is_block_level(name);
+        if !block {
+            // Bold/italic spans given by class or style.
+            let style = el.attr("style").unwrap_or("");
+            if style.contains("bold") {
+                c.bold = true;
+            }
+            if style.contains("italic") {
+                c.italic = true;
+            }
+            self.children(node, c, depth);
+            return;
+        }
+        let (right, centered) = alignment(el);
+        if right {
+            c.right = true;
+            c.centered = false;
+        }
+        if centered {
+            c.centered = true;
+            c.right = false;
+        }
+        self.flush();
+        let id = node.id();
+        self.parents.insert(id, self.stack.last().map(|(p, _)| *p));
+        self.stack.push((id, c));
+        let first_block = self.blocks.len();
+        let images_before = self.images;
+        self.children(node, c, depth);
+        self.flush();
+        self.stack.pop();
+        // A small block holding a picture and a line of text is a captioned photo.
+        if self.images > images_before && matches!(name, "table" | "div" | "p" | "center" | "td") {
+            let made = self.blocks.get(first_block..).unwrap_or(&[]);
+            let text: usize = made.iter().map(|b| b.chars).sum();
+            if text > 0 && text < 200 && made.len() <= 3 {
+                for b in self.blocks.get_mut(first_block..).into_iter().flatten() {
+                    b.caption = true;
+                }
+            }
+        }
+    }
+
+    fn head_element(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element, name: &str) {
+        match name {
+            "title" => {
+                if self.head.title.is_none() {
+                    self.head.title = Some(clean_text(&node_text(node)));
+                }
+            }
+            "meta" => {
+                let key = el
+                    .attr("property")
+                    .or_else(|| el.attr("name"))
+                    .or_else(|| el.attr("itemprop"));
+                if let (Some(k), Some(v)) = (key, el.attr("content")) {
+                    let v = clean_text(v);
+                    if !v.is_empty() {
+                        self.head.meta.entry(k.to_ascii_lowercase()).or_insert(v);
+                    }
+                }
+            }
+            "link" => {
+                let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                if rel.split_whitespace().any(|r| r == "canonical")
+                    && self.head.canonical.is_none()
+                    && let Some(h) = el.attr("href")
+                {
+                    self.head.canonical = Some(h.trim().to_string());
+                }
+            }
+            "script" => {
+                if el.attr("type").is_some_and(|t| t.contains("ld+json")) {
+                    self.head.json_ld.push(node_text(node));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A line that is a photo credit or caption: "Ảnh: …", "(Ảnh: …)", "Ảnh minh họa".
+fn looks_like_caption_text(t: &str) -> bool {
+    if t.chars().count() > 160 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    lower.starts_with("ảnh:")
+        || lower.starts_with("(ảnh")
+        || lower.starts_with("ảnh minh họa")
+        || lower.starts_with("ảnh minh hoạ")
+        || lower.starts_with("ảnh chụp")
+        || lower.starts_with("photo:")
+}
+
+/// All text under a node, concatenated.
+pub fn node_text(node: NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Walks a parsed document once.
+pub fn walk(doc: &Html) -> Page {
+    let mut w = Walker {
+        blocks: Vec::with_capacity(256),
+        head: HeadMeta::default(),
+        parents: HashMap::with_capacity(512),
+        stack: Vec::with_capacity(32),
+        buf: String::with_capacity(1024),
+        chars: 0,
+        link: 0,
+        bold: 0,
+        italic: 0,
+        boiler_chars: 0,
+        images: 0,
+        image_pending: false,
+    };
+    let root = doc.tree.root();
+    w.stack.push((root.id(), Ctx::default()));
+    w.parents.insert(root.id(), None);
+    w.children(root, Ctx::default(), 0);
+    w.flush();
+    Page {
+        blocks: w.blocks,
+        head: w.head,
+        parents: w.parents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_meta_and_boilerplate_flags() {
+        let html = r#"<html><head><title> T </title><meta property="og:title" content="OG"><link rel="canonical" href="http://x.vn/a"></head>
+        <body><div class="menu"><a href="/">Trang chủ</a></div>
+        <div id="c"><p>Một <b>hai</b> ba<br>bốn</p><!-- bonewsrelation --><div>liên quan</div><!-- bonewsrelation -->
+        <p style="text-align: right"><strong>Minh Thanh</strong></p>
+        <table><tr><td><img src="a.jpg"></td></tr><tr><td>Ảnh đẹp</td></tr></table></div></body></html>"#;
+        let doc = Html::parse_document(html);
+        let page = walk(&doc);
+        assert_eq!(page.head.title.as_deref(), Some("T"));
+        assert_eq!(
+            page.head.meta.get("og:title").map(String::as_str),
+            Some("OG")
+        );
+        assert_eq!(page.head.canonical.as_deref(), Some("http://x.vn/a"));
+        let texts: Vec<_> = page
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.boiler, b.caption))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("Trang chủ", true, false),
+                ("Một hai ba", false, false),
+                ("bốn", false, false),
+                ("liên quan", true, false),
+                ("Minh Thanh", false, false),
+                ("Ảnh đẹp", false, true),
+            ]
+        );
+        assert!(page.blocks.get(4).is_some_and(|b| b.right && b.all_bold()));
+    }
+}

@@ -1,0 +1,194 @@
+//! Site profiles: the documented layouts, recognised by their structure.
+//!
+//! A profile only says *where* things are (the body container, the title, the lead, the date
+//! line, the author, the breadcrumb, the tags). The generic code in the parent module fills
+//! whatever a profile leaves out and applies the same clean-up to every layout, so a page
+//! whose profile half-matches (a redesign, a copy) still extracts.
+
+use std::sync::LazyLock;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+
+use super::dom::node_text;
+use super::text::clean_text;
+
+/// Where a profile found the parts of an article.
+#[derive(Debug, Default)]
+pub struct Located {
+    pub layout: &'static str,
+    pub body_root: Option<NodeId>,
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    pub date_text: Option<String>,
+    pub author: Option<String>,
+    pub topic: Option<String>,
+    pub tags: Vec<String>,
+}
+
+fn sel(s: &str) -> Selector {
+    // Every selector here is a constant checked by the tests; an unparsable one matches nothing.
+    Selector::parse(s).unwrap_or_else(|_| {
+        Selector::parse("never-matching-element")
+            .unwrap_or_else(|_| unreachable!("constant selector"))
+    })
+}
+
+macro_rules! selector {
+    ($name:ident, $css:expr) => {
+        static $name: LazyLock<Selector> = LazyLock::new(|| sel($css));
+    };
+}
+
+selector!(MIC_BODY, "#divArticleContent");
+selector!(MIC_TITLE, "#news_content h1");
+selector!(MIC_LEAD, "#divArticleDescription");
+selector!(
+    MIC_DATE,
+    "#news_content .ms-rteCustom-NgayDang, #news_content .date"
+);
+selector!(CP_BODY, "div.detail-content, [data-role=content]");
+selector!(CP_TITLE, "h1.detail-title, [data-role=title]");
+selector!(CP_LEAD, ".detail-sapo, [data-role=sapo]");
+selector!(CP_AUTHOR, ".detail-author-top-name, .detail-author");
+selector!(CP_DATE, "[data-role=publishdate], .detail-time");
+selector!(CP_BREADCRUMB, ".detail-breadcrumb a, .detail-breadcrumb li");
+selector!(CP_TAGS, "ul.detail-tag-list a, .detail-tag a");
+selector!(NV_BODY, "#news-bodyhtml, div.bodytext");
+selector!(NV_TITLE, ".news_column h1, h1.title, .news-detail h1");
+selector!(NV_LEAD, ".hometext");
+selector!(
+    BREADCRUMB_ITEMS,
+    ".breadcrumb a, .breadcrumbs a, ul.breadcrumbs li, .breadcrumb li, .pathway a, .pathway li, \
+     [class*=breadcrumb] a, [id*=breadcrumb] a, [class*=duongdan] a, [class*=Breadcrumb] a"
+);
+selector!(
+    CATEGORY,
+    "[class*=TieuDeChuyenMuc], [class*=chuyenmuc], [class*=ChuyenMuc], [class*=category-name], [class*=cate-name], [class*=catname]"
+);
+selector!(TAG_LINKS, ".tags a, .keywords a, .tag a, .news-tags a");
+
+fn text_of(e: ElementRef<'_>) -> String {
+    clean_text(&node_text(*e))
+}
+
+fn first_text(doc: &Html, s: &Selector) -> Option<String> {
+    doc.select(s).map(text_of).find(|t| !t.is_empty())
+}
+
+fn all_texts(doc: &Html, s: &Selector) -> Vec<String> {
+    doc.select(s)
+        .map(text_of)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Recognises a documented layout by its structure and locates its parts.
+pub fn locate(doc: &Html) -> Option<Located> {
+    if let Some(body) = doc.select(&MIC_BODY).next() {
+        return Some(Located {
+            layout: "mic2009",
+            body_root: Some(body.id()),
+            title: first_text(doc, &MIC_TITLE),
+            lead: first_text(doc, &MIC_LEAD),
+            date_text: first_text(doc, &MIC_DATE),
+            author: None,
+            topic: breadcrumb_items(doc)
+                .last()
+                .cloned()
+                .or_else(|| category_names(doc).first().cloned()),
+            tags: all_texts(doc, &TAG_LINKS),
+        });
+    }
+    if let Some(body) = doc.select(&CP_BODY).next() {
+        let crumbs = all_texts(doc, &CP_BREADCRUMB);
+        return Some(Located {
+            layout: "chinhphu",
+            body_root: Some(body.id()),
+            title: first_text(doc, &CP_TITLE),
+            lead: first_text(doc, &CP_LEAD),
+            date_text: first_text(doc, &CP_DATE),
+            author: first_text(doc, &CP_AUTHOR),
+            topic: crumbs.last().cloned(),
+            tags: all_texts(doc, &CP_TAGS)
+                .into_iter()
+                .map(|t| t.trim_start_matches('#').trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        });
+    }
+    if let Some(body) = doc.select(&NV_BODY).next() {
+        return Some(Located {
+            layout: "nukeviet",
+            body_root: Some(body.id()),
+            title: first_text(doc, &NV_TITLE),
+            lead: first_text(doc, &NV_LEAD),
+            date_text: None,
+            author: None,
+            topic: None,
+            tags: all_texts(doc, &TAG_LINKS),
+        });
+    }
+    None
+}
+
+/// The items of the page's breadcrumb trail, if it has one marked as such.
+pub fn breadcrumb_items(doc: &Html) -> Vec<String> {
+    let mut items = all_texts(doc, &BREADCRUMB_ITEMS);
+    items.dedup();
+    items
+}
+
+/// Short texts of elements named as the page's category ("TieuDeChuyenMuc", "category-name").
+pub fn category_names(doc: &Html) -> Vec<String> {
+    doc.select(&CATEGORY)
+        .map(text_of)
+        .map(|t| {
+            let l = t.to_lowercase();
+            for label in ["chuyên mục:", "danh mục:", "chủ đề:"] {
+                if l.starts_with(label) {
+                    return t.get(label.len()..).unwrap_or("").trim().to_string();
+                }
+            }
+            t
+        })
+        .filter(|t| !t.is_empty() && t.chars().count() < 60)
+        .collect()
+}
+
+/// Tag links in a tag box.
+pub fn tag_links(doc: &Html) -> Vec<String> {
+    all_texts(doc, &TAG_LINKS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_parse() {
+        for s in [
+            &MIC_BODY,
+            &MIC_TITLE,
+            &MIC_LEAD,
+            &MIC_DATE,
+            &CP_BODY,
+            &CP_TITLE,
+            &CP_LEAD,
+            &CP_AUTHOR,
+            &CP_DATE,
+            &CP_BREADCRUMB,
+            &CP_TAGS,
+            &NV_BODY,
+            &NV_TITLE,
+            &NV_LEAD,
+            &BREADCRUMB_ITEMS,
+            &TAG_LINKS,
+        ] {
+            let doc = Html::parse_document("<p>x</p>");
+            assert_eq!(doc.select(s).count(), 0);
+        }
+        let doc = Html::parse_document("<div id='divArticleContent'><p>x</p></div>");
+        assert_eq!(locate(&doc).map(|l| l.layout), Some("mic2009"));
+    }
+}

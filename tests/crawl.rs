@@ -25,6 +25,11 @@ struct Site {
 
 impl Site {
     fn start() -> Site {
+        Site::start_with(false)
+    }
+
+    /// `robots_down`: robots.txt answers 500.
+    fn start_with(robots_down: bool) -> Site {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -37,7 +42,7 @@ impl Site {
                 }
                 let Ok(stream) = stream else { continue };
                 let log = log2.clone();
-                std::thread::spawn(move || serve(stream, &log));
+                std::thread::spawn(move || serve(stream, &log, robots_down));
             }
         });
         Site { port, log, stop }
@@ -98,7 +103,11 @@ fn html(stream: &mut TcpStream, body: &str) {
     );
 }
 
-fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>) {
+fn count(log: &Mutex<Vec<String>>, path: &str) -> usize {
+    log.lock().unwrap().iter().filter(|p| *p == path).count()
+}
+
+fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>, robots_down: bool) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() || request_line.is_empty() {
@@ -121,6 +130,12 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>) {
         log.iter().filter(|p| *p == "/flaky").count()
     };
     match path.as_str() {
+        "/robots.txt" if robots_down => respond(
+            &mut stream,
+            "500 Internal Server Error",
+            &[("Content-Length", "0".into())],
+            b"",
+        ),
         "/robots.txt" => {
             let body = "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.05\n";
             respond(
@@ -152,6 +167,8 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>) {
                     "/big",
                     "/big2",
                     "/news/chunked",
+                    "/busy",
+                    "/away",
                     "http://example.invalid/elsewhere",
                     "mailto:toasoan@example.invalid",
                 ],
@@ -183,6 +200,27 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>) {
             b"",
         ),
         "/flaky" => html(&mut stream, &page("Đã ổn", &[])),
+        "/busy" if count(log, "/busy") == 1 => respond(
+            &mut stream,
+            "429 Too Many Requests",
+            // An HTTP-date in the past: retry at once (after the host's delay).
+            &[
+                ("Retry-After", "Wed, 01 May 2024 09:00:00 GMT".into()),
+                ("Content-Length", "0".into()),
+            ],
+            b"",
+        ),
+        "/busy" => html(&mut stream, &page("Hết bận", &[])),
+        "/away" => respond(
+            &mut stream,
+            "302 Found",
+            // Another host name: must not be followed (and is never contacted).
+            &[
+                ("Location", "http://outside.invalid/x".into()),
+                ("Content-Length", "0".into()),
+            ],
+            b"",
+        ),
         "/old" => respond(
             &mut stream,
             "301 Moved Permanently",
@@ -288,20 +326,25 @@ const PAGES: &[&str] = &[
     "/news/PhanTrang/3",
     "/news/chunked",
     "/flaky",
+    "/busy",
 ];
+
+/// Paths answered with a redirect (written as such).
+const REDIRECTS: &[&str] = &["/old", "/away"];
 
 fn check_full_summary(s: &CrawlSummary) {
     assert_eq!(s.pages, PAGES.len(), "{s}");
-    assert_eq!(s.redirects, 1, "{s}");
-    assert_eq!(s.written, PAGES.len() + 1, "{s}");
-    // Pages, the redirect, 404, PDF, slow, big, big2.
-    assert_eq!(s.fetched, PAGES.len() + 6, "{s}");
+    assert_eq!(s.redirects, REDIRECTS.len(), "{s}");
+    assert_eq!(s.written, PAGES.len() + REDIRECTS.len(), "{s}");
+    // Pages, the redirects, 404, PDF, slow, big, big2.
+    assert_eq!(s.fetched, PAGES.len() + REDIRECTS.len() + 5, "{s}");
     let skipped: Vec<(&str, usize)> = s.skipped.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(
         skipped,
         [
             ("http-404", 1),
             ("not-html", 1),
+            ("redirect-off-host", 1),
             ("robots", 1),
             ("too-large", 2)
         ],
@@ -455,7 +498,11 @@ fn warcio_check(path: &Path) {
         .unwrap();
     assert!(index.status.success());
     let lines = String::from_utf8_lossy(&index.stdout).lines().count();
-    assert_eq!(lines, 1 + 2 * (PAGES.len() + 1), "warcio index lines");
+    assert_eq!(
+        lines,
+        1 + 2 * (PAGES.len() + REDIRECTS.len()),
+        "warcio index lines"
+    );
 }
 
 #[test]
@@ -472,9 +519,10 @@ fn crawls_the_mini_site_politely() {
     assert_eq!(site.count("/robots.txt"), 1);
     assert_eq!(site.count("/private/secret"), 0, "robots.txt obeyed");
     assert_eq!(site.count("/flaky"), 3, "two 503s, then success");
+    assert_eq!(site.count("/busy"), 2, "a 429, then success");
     assert_eq!(site.count("/slow"), 3, "timeouts are retried");
     assert_eq!(site.count("/missing"), 1, "404 is not retried");
-    for path in PAGES.iter().filter(|p| **p != "/flaky") {
+    for path in PAGES.iter().filter(|p| !["/flaky", "/busy"].contains(*p)) {
         assert_eq!(site.count(path), 1, "{path}");
     }
     assert_eq!(site.count("/news/article-1?utm_source=zalo"), 0);
@@ -497,7 +545,7 @@ fn crawls_the_mini_site_politely() {
     let mut uris = check_warc(&out);
     uris.sort();
     let mut expected: Vec<String> = PAGES.iter().map(|p| site.url(p)).collect();
-    expected.push(site.url("/old"));
+    expected.extend(REDIRECTS.iter().map(|p| site.url(p)));
     expected.sort();
     assert_eq!(uris, expected);
     warcio_check(&out);
@@ -529,7 +577,7 @@ fn resumes_without_refetching_and_repairs_a_torn_tail() {
     let pages_requested = |site: &Site| {
         site.requests()
             .into_iter()
-            .filter(|p| p != "/robots.txt" && p != "/flaky" && p != "/slow")
+            .filter(|p| !["/robots.txt", "/flaky", "/slow", "/busy"].contains(&p.as_str()))
             .collect::<Vec<_>>()
     };
     let mut once = pages_requested(&site);
@@ -579,7 +627,7 @@ fn resumes_without_refetching_and_repairs_a_torn_tail() {
     }
     assert_eq!(pages_seen, 0, "no written page is fetched again");
     assert_eq!(fourth.pages, PAGES.len(), "{fourth}");
-    assert_eq!(fourth.written, PAGES.len() + 1, "{fourth}");
+    assert_eq!(fourth.written, PAGES.len() + REDIRECTS.len(), "{fourth}");
     check_warc(&out);
 }
 
@@ -607,4 +655,33 @@ fn refuses_a_bad_start_url() {
     let cfg = CrawlConfig::new(vec!["not a url".into()], dir.path().join("x.warc.gz"));
     let err = crawl(&cfg, &mut |_| {}).unwrap_err();
     assert!(err.to_string().contains("not an http(s) URL"), "{err}");
+}
+
+#[test]
+fn unreachable_robots_txt_means_nothing_is_fetched() {
+    let site = Site::start_with(true);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("down.warc.gz");
+    let summary = crawl(&config(&site, &out), &mut |_| {}).unwrap();
+    assert_eq!(
+        site.count("/robots.txt"),
+        3,
+        "robots.txt retried like a page"
+    );
+    assert_eq!(site.requests().len(), 3, "no page requested");
+    assert_eq!(summary.fetched, 0, "{summary}");
+    assert_eq!(
+        summary.skipped.get("robots-unavailable"),
+        Some(&1),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("robots.txt unavailable")),
+        "{summary}"
+    );
+    // The archive is still a valid (empty) crawl, ready to be resumed later.
+    assert_eq!(check_warc(&out).len(), 0);
 }

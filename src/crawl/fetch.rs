@@ -222,7 +222,7 @@ fn attempt_once(s: &FetchSettings, url: &Url) -> Attempt {
             bytes: 0,
         };
     }
-    if status >= 400 || status < 200 {
+    if !(200..400).contains(&status) {
         return Attempt::Done(Outcome::Status(status), 0);
     }
     let is_redirect = (300..400).contains(&status);

@@ -452,7 +452,7 @@ impl<'c> Crawler<'c> {
         }
 
         let mut summary = state.summary.clone();
-        summary.resumed = resumed || writer.len() > 0;
+        summary.resumed = resumed || !writer.is_empty();
         summary.truncated_bytes = repair.truncated;
         for n in notes {
             summary.note(n);

@@ -550,6 +550,27 @@ fn crawls_the_mini_site_politely() {
     assert_eq!(uris, expected);
     warcio_check(&out);
 
+    // tracuu's own importer reads the archive: every page, and no complaint about the file.
+    let mut imported = Vec::new();
+    tracuu::ingest::read_all(
+        std::slice::from_ref(&out),
+        &tracuu::ingest::IngestOptions::default(),
+        &mut |input| {
+            match input {
+                tracuu::ingest::Input::Page(page) => imported.push(page.url.unwrap_or_default()),
+                tracuu::ingest::Input::Skip { reason, .. } => {
+                    assert!(!reason.contains("WARC"), "importer: {reason}")
+                }
+                tracuu::ingest::Input::Article(_) => panic!("no structured articles in a WARC"),
+            }
+            true
+        },
+    );
+    imported.sort();
+    let mut page_urls: Vec<String> = PAGES.iter().map(|p| site.url(p)).collect();
+    page_urls.sort();
+    assert_eq!(imported, page_urls);
+
     // The state file exists beside the output.
     assert!(dir.path().join("site.warc.gz.state.json").exists());
 }

@@ -89,8 +89,8 @@ pub enum GroupArg {
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {
-    /// The query: words (all must match), "quoted phrases", -exclusions, title:/lead:/body:/agency:/author:/topic: prefixes
-    #[arg(required_unless_present = "batch", allow_hyphen_values = true, num_args = 0..)]
+    /// The query (put `--` before it when it starts with a -exclusion): words (all must match), "quoted phrases", -exclusions, title:/lead:/body:/agency:/author:/topic: prefixes
+    #[arg(num_args = 0..)]
     pub query: Vec<String>,
     /// Run every line of FILE as a query ('-' for stdin); with --json, one JSON object per line
     #[arg(long, conflicts_with = "query")]

@@ -522,12 +522,8 @@ impl Searcher {
                     .map_or(0, |t| t.and_utc().timestamp());
                 Term::from_field_date_for_search(f.date, DateTime::from_timestamp_secs(secs))
             };
-            let lower = from.map_or(Bound::Included(term(NaiveDate::MIN)), |d| {
-                Bound::Included(term(d))
-            });
-            let upper = to.map_or(Bound::Included(term(NaiveDate::MAX)), |d| {
-                Bound::Included(term(d))
-            });
+            let lower = from.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
+            let upper = to.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
             out.push(Box::new(RangeQuery::new(lower, upper)));
         }
         Ok(out)

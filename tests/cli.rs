@@ -11,7 +11,11 @@ fn search_json(query: &str, extra: &[&str]) -> Value {
     let mut args = vec!["search", "--index", "index", "--json", query];
     args.extend_from_slice(extra);
     let out = tracuu(dir, &args);
-    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", stderr(&out));
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        stderr(&out)
+    );
     serde_json::from_str(&stdout(&out)).expect("search --json prints one JSON object")
 }
 
@@ -20,7 +24,12 @@ fn first_title(v: &Value) -> String {
 }
 
 fn titles(v: &Value) -> Vec<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap_or("").to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 #[test]
@@ -34,32 +43,51 @@ fn import_reports_what_it_did() {
     let out = tracuu(dir.path(), &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let line = stdout(&out);
-    assert!(line.starts_with("imported 54, updated 0, duplicates 0, skipped 7"), "{line}");
+    assert!(
+        line.starts_with("imported 54, updated 0, duplicates 0, skipped 7"),
+        "{line}"
+    );
     let report = std::fs::read_to_string(report).unwrap();
     assert_eq!(report.lines().count(), 1 + 7, "{report}");
     assert!(report.contains("HTTP status 404"));
     // Importing again changes nothing and duplicates nothing.
     let again = tracuu(dir.path(), &args);
-    assert!(stdout(&again).starts_with("imported 0, updated 0, duplicates 0, skipped 7, unchanged 54"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).starts_with("imported 0, updated 0, duplicates 0, skipped 7, unchanged 54"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
 fn keyword_search_ranks_the_article() {
     let v = search_json("Đặng Thanh Tốt Khmer", &[]);
-    assert_eq!(first_title(&v), "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông");
+    assert_eq!(
+        first_title(&v),
+        "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông"
+    );
 }
 
 #[test]
 fn query_without_diacritics_finds_accented_text() {
-    let v = search_json("ubnd tinh bac lieu lam viec voi so thong tin va truyen thong", &[]);
-    assert_eq!(first_title(&v), "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông");
+    let v = search_json(
+        "ubnd tinh bac lieu lam viec voi so thong tin va truyen thong",
+        &[],
+    );
+    assert_eq!(
+        first_title(&v),
+        "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông"
+    );
 }
 
 #[test]
 fn quoted_phrase_must_match_as_a_phrase() {
     let v = search_json("\"Đề án 191\"", &[]);
     assert!(v["total"].as_u64().unwrap() >= 1);
-    assert_eq!(first_title(&v), "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông");
+    assert_eq!(
+        first_title(&v),
+        "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông"
+    );
     // The words scattered do not match the phrase.
     let scattered = search_json("\"191 Đề án\"", &[]);
     assert_eq!(scattered["total"], 0);
@@ -72,7 +100,10 @@ fn official_found_under_both_tone_placements() {
     let ta = titles(&a);
     assert!(ta.len() >= 4, "{ta:?}");
     assert_eq!(ta, titles(&b), "both spellings give the same results");
-    assert!(ta.iter().any(|t| t == "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông"));
+    assert!(
+        ta.iter()
+            .any(|t| t == "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông")
+    );
 }
 
 #[test]
@@ -91,23 +122,41 @@ fn json_output_follows_the_contract() {
         }
         assert!(h["score"].is_number());
         let date = h["date"].as_str().unwrap();
-        assert!(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(), "{date}");
+        assert!(
+            chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+            "{date}"
+        );
     }
 }
 
 #[test]
 fn filters_and_date_sort() {
-    let v = search_json("", &["--province", "Bac Lieu", "--sort", "date", "--limit", "50"]);
+    let v = search_json(
+        "",
+        &["--province", "Bac Lieu", "--sort", "date", "--limit", "50"],
+    );
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h["province"] == "Bạc Liêu"));
-    let dates: Vec<&str> = hits.iter().map(|h| h["date"].as_str().unwrap_or("")).collect();
+    let dates: Vec<&str> = hits
+        .iter()
+        .map(|h| h["date"].as_str().unwrap_or(""))
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted, "newest first");
-    let y = search_json("", &["--agency", "Sở TT&TT", "--year", "2009", "--limit", "50"]);
+    let y = search_json(
+        "",
+        &["--agency", "Sở TT&TT", "--year", "2009", "--limit", "50"],
+    );
     for h in y["hits"].as_array().unwrap() {
-        assert!(h["agency"].as_str().unwrap().starts_with("Sở Thông tin và Truyền thông"), "{h}");
+        assert!(
+            h["agency"]
+                .as_str()
+                .unwrap()
+                .starts_with("Sở Thông tin và Truyền thông"),
+            "{h}"
+        );
         assert!(h["date"].as_str().unwrap().starts_with("2009"));
     }
 }
@@ -117,14 +166,32 @@ fn batch_mode_answers_in_input_order() {
     let dir = imported_samples();
     let batch = dir.join("queries.txt");
     std::fs::write(&batch, "Khmer\nxyzzyqwerty\n\"Bạc Liêu\n").unwrap();
-    let out = tracuu(dir, &["search", "--index", "index", "--json", "--batch", batch.to_str().unwrap()]);
+    let out = tracuu(
+        dir,
+        &[
+            "search",
+            "--index",
+            "index",
+            "--json",
+            "--batch",
+            batch.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["query"], "Khmer");
     assert!(lines[0]["total"].as_u64().unwrap() >= 2);
     assert_eq!(lines[1]["total"], 0);
-    assert!(lines[2]["error"].as_str().unwrap().contains("unbalanced quote"));
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("unbalanced quote")
+    );
 }
 
 #[test]
@@ -132,9 +199,15 @@ fn export_writes_every_article() {
     let dir = imported_samples();
     let out = tracuu(dir, &["export", "--index", "index"]);
     assert!(out.status.success());
-    let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 54);
-    for key in ["id", "url", "source", "title", "lead", "body", "date", "datetime", "agency", "author", "topic", "province"] {
+    for key in [
+        "id", "url", "source", "title", "lead", "body", "date", "datetime", "agency", "author",
+        "topic", "province",
+    ] {
         assert!(lines[0].get(key).is_some(), "{key}");
     }
 }
@@ -152,7 +225,10 @@ fn search_without_an_index_says_what_to_do() {
     let out = tracuu(dir.path(), &["search", "Bạc Liêu"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("tracuu import"), "{}", stderr(&out));
-    assert!(!dir.path().join("index").exists(), "a search writes nothing");
+    assert!(
+        !dir.path().join("index").exists(),
+        "a search writes nothing"
+    );
 }
 
 #[test]
@@ -166,9 +242,16 @@ fn unknown_flag_is_a_usage_error() {
 #[test]
 fn unreadable_path_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tracuu(dir.path(), &["import", "--index", "idx", "khong-co-thu-muc-nay"]);
+    let out = tracuu(
+        dir.path(),
+        &["import", "--index", "idx", "khong-co-thu-muc-nay"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("khong-co-thu-muc-nay"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("khong-co-thu-muc-nay"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("idx").exists(), "nothing written");
 }
 
@@ -177,11 +260,35 @@ fn bad_queries_and_flags_exit_2_with_a_message() {
     let dir = imported_samples();
     for (args, needle) in [
         (vec!["search", "--index", "index", "  "], "empty query"),
-        (vec!["search", "--index", "index", "\"Bạc Liêu"], "unbalanced quote"),
-        (vec!["search", "--index", "index", "tacgiaa:x"], "unknown field"),
-        (vec!["search", "--index", "index", "x", "--from", "2009-13-45"], "--from"),
-        (vec!["search", "--index", "index", "x", "--from", "2010-01-01", "--to", "2009-01-01"], "after --to"),
-        (vec!["search", "--index", "index", "x", "--limit", "0"], "--limit"),
+        (
+            vec!["search", "--index", "index", "\"Bạc Liêu"],
+            "unbalanced quote",
+        ),
+        (
+            vec!["search", "--index", "index", "tacgiaa:x"],
+            "unknown field",
+        ),
+        (
+            vec!["search", "--index", "index", "x", "--from", "2009-13-45"],
+            "--from",
+        ),
+        (
+            vec![
+                "search",
+                "--index",
+                "index",
+                "x",
+                "--from",
+                "2010-01-01",
+                "--to",
+                "2009-01-01",
+            ],
+            "after --to",
+        ),
+        (
+            vec!["search", "--index", "index", "x", "--limit", "0"],
+            "--limit",
+        ),
     ] {
         let out = tracuu(dir, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -199,11 +306,19 @@ fn segment_keeps_tokens_and_joins_words() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all("Sở Thông tin và Truyền thông tỉnh Bạc Liêu .\n\nhai\n".as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Sở Thông tin và Truyền thông tỉnh Bạc Liêu .\n\nhai\n".as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0].replace('_', " "), "Sở Thông tin và Truyền thông tỉnh Bạc Liêu .");
+    assert_eq!(
+        lines[0].replace('_', " "),
+        "Sở Thông tin và Truyền thông tỉnh Bạc Liêu ."
+    );
     assert!(lines[0].contains("Thông_tin"), "{}", lines[0]);
 }

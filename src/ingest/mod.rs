@@ -109,7 +109,8 @@ pub fn read_all(paths: &[PathBuf], options: &IngestOptions, sink: &mut dyn FnMut
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let Some(kind) = dump_kind(entry.path()) else {
+                // Inside directories only saved pages are read; dumps are named explicitly.
+                let Some(kind @ DumpKind::Html) = dump_kind(entry.path()) else {
                     continue;
                 };
                 let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());

@@ -13,7 +13,11 @@ pub fn root() -> PathBuf {
 /// The bundled sample inputs, as the README imports them.
 pub fn sample_inputs() -> Vec<PathBuf> {
     let s = root().join("samples");
-    vec![s.join("pages"), s.join("dumps/extra.warc.gz"), s.join("dumps/extra.jsonl")]
+    vec![
+        s.join("pages"),
+        s.join("dumps/extra.warc.gz"),
+        s.join("dumps/extra.jsonl"),
+    ]
 }
 
 /// Runs `tracuu ARGS` with its working directory in `cwd`.
@@ -41,7 +45,12 @@ pub fn imported_samples() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut args: Vec<String> = vec!["import".into(), "--quiet".into(), "--index".into(), dir.path().join("index").display().to_string()];
+        let mut args: Vec<String> = vec![
+            "import".into(),
+            "--quiet".into(),
+            "--index".into(),
+            dir.path().join("index").display().to_string(),
+        ];
         args.extend(sample_inputs().iter().map(|p| p.display().to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = tracuu(dir.path(), &args);

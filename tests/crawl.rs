@@ -706,3 +706,24 @@ fn unreachable_robots_txt_means_nothing_is_fetched() {
     // The archive is still a valid (empty) crawl, ready to be resumed later.
     assert_eq!(check_warc(&out).len(), 0);
 }
+
+#[test]
+fn a_state_without_its_warc_is_not_trusted() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lost.warc.gz");
+    let mut cfg = config(&site, &out);
+    cfg.max_depth = Some(0); // the start page only: enough to tell
+
+    crawl(&cfg, &mut |_| {}).unwrap();
+    // The archive is lost, its state file is not: crawling again must fetch everything again.
+    std::fs::remove_file(&out).unwrap();
+    let again = crawl(&cfg, &mut |_| {}).unwrap();
+    assert!(
+        again.notes.iter().any(|n| n.contains("ignored it")),
+        "{again}"
+    );
+    assert_eq!((again.fetched, again.pages), (1, 1), "{again}");
+    assert_eq!(site.count("/news/"), 2);
+    assert_eq!(check_warc(&out).len(), 1);
+}

@@ -392,6 +392,22 @@ impl<'c> Crawler<'c> {
                 "no start URL given (and no earlier crawl to resume at this --out)".into(),
             ));
         }
+        // A state that knows more of the WARC than the file holds belongs to another (replaced
+        // or deleted) file: trusting its seen set would silently leave pages out.
+        let out_len = std::fs::metadata(&cfg.out).map(|m| m.len()).unwrap_or(0);
+        let loaded = match loaded {
+            Some(s) if s.warc_len > out_len => {
+                notes.push(format!(
+                    "{} describes {} bytes of WARC but {} has {out_len}; ignored it and rebuilt \
+                     what was fetched from the WARC itself",
+                    state_path.display(),
+                    s.warc_len,
+                    cfg.out.display()
+                ));
+                None
+            }
+            other => other,
+        };
         let resumed = loaded.is_some();
         let state = loaded.unwrap_or_default();
 

@@ -398,6 +398,29 @@ fn samples_accuracy() {
 }
 
 #[test]
+fn non_articles_are_rejected_with_a_reason() {
+    let base = crate_root().join("tests/fixtures/extract");
+    for (file, want) in [("listing.html", "listing"), ("notfound.html", "error page")] {
+        let bytes = std::fs::read(base.join(file)).unwrap_or_default();
+        let page = RawPage {
+            bytes,
+            url: None,
+            source: file.into(),
+            http_charset: None,
+        };
+        match extract(&page) {
+            Err(tracuu::extract::ExtractError::NotArticle(reason)) => {
+                assert!(
+                    reason.contains(want),
+                    "{file}: reason {reason:?} does not say {want:?}"
+                )
+            }
+            other => panic!("{file}: expected NotArticle, got {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn metric_helpers_behave() {
     assert!((token_f1("a b c", "a b c") - 1.0).abs() < 1e-9);
     assert_eq!(token_f1("x", "a"), 0.0);
@@ -406,7 +429,7 @@ fn metric_helpers_behave() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
@@ -441,4 +464,21 @@ proptest! {
         let html = parts.concat();
         let _ = extract(&RawPage { bytes: html.into_bytes(), url: Some("http://x".into()), source: "p".into(), http_charset: charset });
     }
+}
+
+/// `EXTRACT_DEBUG_FILE=path cargo test --test extraction debug_one -- --nocapture` prints what
+/// the extractor makes of one page (a development aid; passes without the variable).
+#[test]
+fn debug_one() {
+    let Some(path) = std::env::var_os("EXTRACT_DEBUG_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).unwrap_or_default();
+    let page = RawPage {
+        bytes,
+        url: None,
+        source: path.to_string_lossy().into_owned(),
+        http_charset: None,
+    };
+    println!("{:#?}", extract(&page));
 }

@@ -279,7 +279,8 @@ fn is_titleish(name: &str, el: &scraper::node::Element) -> bool {
             (l.contains("title")
                 || l.contains("tieude")
                 || l.contains("tieu-de")
-                || l.contains("headline"))
+                || l.contains("headline")
+                || l.contains("heading"))
                 && !l.contains("subtitle")
                 && !l.contains("box-title")
         })
@@ -342,6 +343,7 @@ struct Walker {
     link: usize,
     bold: usize,
     italic: usize,
+    titleish: usize,
     boiler_chars: usize,
     images: usize,
     /// An image was seen and no text since: the next short centred/italic block is a caption.
@@ -373,7 +375,7 @@ impl Walker {
             caption: false,
             heading: ctx.heading,
             list_item: ctx.list_item,
-            titleish: ctx.titleish,
+            titleish: ctx.titleish || self.titleish * 2 > chars,
         };
         if self.image_pending
             && block.chars < 200
@@ -396,6 +398,7 @@ impl Walker {
         self.link = 0;
         self.bold = 0;
         self.italic = 0;
+        self.titleish = 0;
         self.boiler_chars = 0;
     }
 
@@ -423,6 +426,9 @@ impl Walker {
         }
         if ctx.boiler {
             self.boiler_chars += n;
+        }
+        if ctx.titleish {
+            self.titleish += n;
         }
     }
 
@@ -567,10 +573,8 @@ impl Walker {
 
     fn head_element(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element, name: &str) {
         match name {
-            "title" => {
-                if self.head.title.is_none() {
-                    self.head.title = Some(clean_text(&node_text(node)));
-                }
+            "title" if self.head.title.is_none() => {
+                self.head.title = Some(clean_text(&node_text(node)));
             }
             "meta" => {
                 let key = el
@@ -593,10 +597,8 @@ impl Walker {
                     self.head.canonical = Some(h.trim().to_string());
                 }
             }
-            "script" => {
-                if el.attr("type").is_some_and(|t| t.contains("ld+json")) {
-                    self.head.json_ld.push(node_text(node));
-                }
+            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => {
+                self.head.json_ld.push(node_text(node));
             }
             _ => {}
         }
@@ -640,6 +642,7 @@ pub fn walk(doc: &Html) -> Page {
         link: 0,
         bold: 0,
         italic: 0,
+        titleish: 0,
         boiler_chars: 0,
         images: 0,
         image_pending: false,

@@ -440,10 +440,9 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
                 s.trim_matches(|c: char| c == '>' || c == '»' || c == '/' || c.is_whitespace())
                     .to_string()
             })
-            .filter(|s| {
+            .rfind(|s| {
                 !s.is_empty() && !is_home_crumb(s) && norm(s) != title_n && s.chars().count() < 60
             })
-            .next_back()
     };
     if let Some(t) = pick(profiles::breadcrumb_items(doc)) {
         return Some(t);
@@ -479,13 +478,39 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
     if let Some(t) = pick(names) {
         return Some(t);
     }
-    if let Some(t) = section_label_above(page, super::find_title_block(&page.blocks, title)) {
+    let title_idx = super::find_title_block(&page.blocks, title);
+    if let Some(t) = section_label_above(page, title_idx) {
+        return Some(t);
+    }
+    if let Some(t) = category_link_near_title(doc, page, title_idx) {
         return Some(t);
     }
     head.meta
         .get("article:section")
         .map(|s| clean_text(s))
         .filter(|s| !s.is_empty() && !is_home_crumb(s))
+}
+
+/// A link to a category page printed next to the headline (article info lines).
+fn category_link_near_title(doc: &Html, page: &Page, title_idx: Option<usize>) -> Option<String> {
+    let t = title_idx?;
+    let links = profiles::category_links(doc);
+    if links.is_empty() {
+        return None;
+    }
+    (t.saturating_sub(4)..t + 8)
+        .filter(|&i| i != t)
+        .filter_map(|i| page.blocks.get(i))
+        .filter(|b| b.chars < 200)
+        .find_map(|b| {
+            // The most specific item is the last one ("Tin tức » Kinh tế").
+            links
+                .iter()
+                .filter(|l| l.chars().count() < 60)
+                .filter_map(|l| b.text.rfind(l.as_str()).map(|p| (p, l)))
+                .max_by_key(|(p, _)| *p)
+                .map(|(_, l)| l.clone())
+        })
 }
 
 /// A breadcrumb written as text: "Trang chủ > Tin tức > Kinh tế".
@@ -509,16 +534,58 @@ fn text_breadcrumb(page: &Page) -> Vec<String> {
     Vec::new()
 }
 
-/// "Chuyên mục: Kinh tế", "Danh mục: Thời sự".
+/// "Chuyên mục: Kinh tế", "Danh mục: Thời sự", also inside an info line
+/// ("Ngày đăng: 17/1/2018 | Chuyên mục: Kinh tế | Lượt xem: 12").
 fn label_topic(t: &str) -> Option<String> {
+    if t.chars().count() > 200 {
+        return None;
+    }
     let l = t.to_lowercase();
-    for label in ["chuyên mục", "danh mục", "chủ đề", "lĩnh vực"] {
-        if let Some(rest) = l.strip_prefix(label) {
-            let rest = rest.trim_start();
-            if let Some(v) = rest.strip_prefix(':') {
-                let start = t.len() - v.len();
-                return t.get(start..).map(|s| s.trim().to_string());
-            }
+    for label in [
+        "chuyên mục",
+        "danh mục",
+        "chủ đề",
+        "lĩnh vực",
+        "chuyên trang",
+    ] {
+        let Some(pos) = l.find(label) else { continue };
+        // The label starts the line or follows a separator.
+        let before = l.get(..pos).unwrap_or("").trim_end();
+        if !(before.is_empty() || before.ends_with(['|', '•', '·', '-', '–', ',', ';', ')', ']']))
+        {
+            continue;
+        }
+        let rest = l.get(pos + label.len()..).unwrap_or("").trim_start();
+        let Some(v) = rest.strip_prefix(':') else {
+            continue;
+        };
+        // Same byte offsets: lowercasing Vietnamese letters keeps their UTF-8 length
+        // (anything else only yields no value, never a panic).
+        let start = t.len().saturating_sub(v.len());
+        let value = t.get(start..).unwrap_or("");
+        let end = value.find(['|', '•', '·', '\n']).unwrap_or(value.len());
+        let mut value = value.get(..end).unwrap_or("").trim();
+        // Another label follows on the same line ("Kinh tế Thẻ: rau", "Kinh tế Từ khóa: x").
+        if let Some(colon) = value.find(':') {
+            let head = value.get(..colon).unwrap_or("");
+            let lower = head.to_lowercase();
+            let cut = [
+                "từ khóa",
+                "từ khoá",
+                "lượt xem",
+                "ngày đăng",
+                "tác giả",
+                "người viết",
+                "bình luận",
+            ]
+            .iter()
+            .filter_map(|l| lower.rfind(l))
+            .min()
+            .or_else(|| head.rfind(char::is_whitespace));
+            value = head.get(..cut.unwrap_or(0)).unwrap_or("").trim();
+        }
+        if !value.is_empty() {
+            return Some(value.to_string());
         }
     }
     None

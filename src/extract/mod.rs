@@ -141,6 +141,12 @@ fn build(
     let cleaned = clean_body(walked, &body_idx, &title, &lead, lead_raw.as_deref());
     let body_chars: usize = cleaned.paragraphs.iter().map(|p| p.chars().count()).sum();
     if body_chars < MIN_BODY_CHARS {
+        let all: Vec<usize> = (0..blocks.len()).collect();
+        if generic::is_listing(walked, &all) {
+            return Err(ExtractError::NotArticle(
+                "listing page (mostly links)".into(),
+            ));
+        }
         return Err(ExtractError::NotArticle(format!(
             "too little article text ({body_chars} characters)"
         )));

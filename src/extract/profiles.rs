@@ -16,6 +16,8 @@ use super::text::clean_text;
 /// Where a profile found the parts of an article.
 #[derive(Debug, Default)]
 pub struct Located {
+    /// Which documented layout matched (for diagnostics).
+    #[allow(dead_code)]
     pub layout: &'static str,
     pub body_root: Option<NodeId>,
     pub title: Option<String>,
@@ -65,6 +67,11 @@ selector!(
 selector!(
     CATEGORY,
     "[class*=TieuDeChuyenMuc], [class*=chuyenmuc], [class*=ChuyenMuc], [class*=category-name], [class*=cate-name], [class*=catname]"
+);
+selector!(
+    CATEGORY_LINKS,
+    "a[href*='view=category'], a[href*='catid='], a[href*='/chuyen-muc/'], a[href*='/chuyenmuc/'], \
+     a[href*='/category/'], a[href*='/danh-muc/']"
 );
 selector!(TAG_LINKS, ".tags a, .keywords a, .tag a, .news-tags a");
 
@@ -154,6 +161,11 @@ pub fn category_names(doc: &Html) -> Vec<String> {
         })
         .filter(|t| !t.is_empty() && t.chars().count() < 60)
         .collect()
+}
+
+/// Texts of links pointing at category pages (Joomla `view=category`, `/chuyen-muc/`).
+pub fn category_links(doc: &Html) -> Vec<String> {
+    all_texts(doc, &CATEGORY_LINKS)
 }
 
 /// Tag links in a tag box.

@@ -137,7 +137,8 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>, robots_down: bool) {
             b"",
         ),
         "/robots.txt" => {
-            let body = "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.05\n";
+            let body = "User-agent: speedtest\nDisallow: /private/\n\n\
+                        User-agent: *\nDisallow: /private/\nCrawl-delay: 0.05\n";
             respond(
                 &mut stream,
                 "200 OK",
@@ -287,6 +288,18 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>, robots_down: bool) {
                 &out,
             );
         }
+        p if p.starts_with("/gen/") => {
+            // A generated site for the throughput run: page n links to 5n+1 … 5n+5.
+            let n: usize = p[5..].parse().unwrap_or(0);
+            let links: Vec<String> = (5 * n + 1..=5 * n + 5)
+                .filter(|k| *k < GEN_PAGES)
+                .map(|k| format!("/gen/{k}"))
+                .collect();
+            let links: Vec<&str> = links.iter().map(String::as_str).collect();
+            let mut body = page(&format!("Bài {n}"), &links);
+            body.push_str(&"<p>Nội dung bài viết về chuyển đổi số.</p>".repeat(200));
+            html(&mut stream, &body);
+        }
         _ => respond(
             &mut stream,
             "404 Not Found",
@@ -298,6 +311,9 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<String>>, robots_down: bool) {
         ),
     }
 }
+
+/// Pages in the generated site used by the throughput run.
+const GEN_PAGES: usize = 2000;
 
 fn config(site: &Site, out: &Path) -> CrawlConfig {
     let mut cfg = CrawlConfig::new(vec![site.url("/news/")], out);
@@ -726,4 +742,35 @@ fn a_state_without_its_warc_is_not_trusted() {
     assert_eq!((again.fetched, again.pages), (1, 1), "{again}");
     assert_eq!(site.count("/news/"), 2);
     assert_eq!(check_warc(&out).len(), 1);
+}
+
+/// Not a test: measures pages per second against the local generated site
+/// (`cargo test --release --test crawl throughput -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn throughput() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen.warc.gz");
+    for concurrency in [1, 4] {
+        let _ = std::fs::remove_file(&out);
+        let _ = std::fs::remove_file(dir.path().join("gen.warc.gz.state.json"));
+        let mut cfg = CrawlConfig::new(vec![site.url("/gen/0")], &out);
+        cfg.delay_ms = 0;
+        cfg.concurrency = concurrency;
+        cfg.quiet = true;
+        cfg.user_agent = "speedtest/1.0".into(); // the robots.txt group without Crawl-delay
+        let started = std::time::Instant::now();
+        let summary = crawl(&cfg, &mut |_| {}).unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        let size = std::fs::metadata(&out).unwrap().len();
+        eprintln!(
+            "concurrency {concurrency}: {} pages, {:.1} MB received, {:.2} s, {:.0} pages/s, WARC {:.1} MB",
+            summary.pages,
+            summary.bytes as f64 / 1e6,
+            secs,
+            summary.pages as f64 / secs,
+            size as f64 / 1e6
+        );
+    }
 }

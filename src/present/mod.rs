@@ -63,19 +63,7 @@ fn hit_json(h: &Hit) -> Value {
 }
 
 fn facets_json(f: &Facets) -> Value {
-    let list = |v: &[(String, u64)]| {
-        Value::Array(
-            v.iter()
-                .map(|(k, n)| json!({"value": k, "count": n}))
-                .collect(),
-        )
-    };
-    json!({
-        "agency": list(&f.agency),
-        "topic": list(&f.topic),
-        "province": list(&f.province),
-        "year": list(&f.year),
-    })
+    serde_json::to_value(f).unwrap_or(Value::Null)
 }
 
 /// The JSON object of one search (one line of `--json` output).
@@ -189,8 +177,8 @@ pub fn facets_text(f: &Facets) -> String {
         ("year", &f.year),
     ] {
         let _ = writeln!(out, "\n{name}:");
-        for (k, n) in list.iter().take(15) {
-            let _ = writeln!(out, "  {n:>6}  {k}");
+        for c in list.iter().take(15) {
+            let _ = writeln!(out, "  {:>6}  {}", c.count, c.value);
         }
         if list.len() > 15 {
             let _ = writeln!(out, "  … {} more", list.len() - 15);

@@ -141,10 +141,17 @@ pub struct Hit {
 /// Counts by agency, topic, province and year over the whole matching set.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facets {
-    pub agency: Vec<(String, u64)>,
-    pub topic: Vec<(String, u64)>,
-    pub province: Vec<(String, u64)>,
-    pub year: Vec<(String, u64)>,
+    pub agency: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub province: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+/// One value of a facet and how many matching articles have it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
 }
 
 /// The best hits of one group.
@@ -442,13 +449,16 @@ impl Searcher {
             }
         }
         let sorted = |m: HashMap<String, u64>| {
-            let mut v: Vec<(String, u64)> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let mut v: Vec<FacetCount> = m
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             v
         };
         let [agency, topic, province, year] = counts;
         let mut year = sorted(year);
-        year.sort_by(|a, b| b.0.cmp(&a.0));
+        year.sort_by(|a, b| b.value.cmp(&a.value));
         Ok(Facets {
             agency: sorted(agency),
             topic: sorted(topic),

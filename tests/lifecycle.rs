@@ -1,0 +1,258 @@
+//! The index lifecycle through the real binary: kill -9 during an import and during a
+//! rebuild, the writer lock, rebuild, stats and optimize.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{imported_samples, stderr, stdout, tracuu};
+
+/// Writes an NDJSON dump of `n` distinct articles.
+fn write_dump(path: &Path, n: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let provinces = ["Bạc Liêu", "Cà Mau", "Sóc Trăng", "Đồng Nai", "Nghệ An"];
+    for i in 0..n {
+        let p = provinces[i % provinces.len()];
+        let body: String = (0..40)
+            .map(|k| format!("Câu {k} của bài {i}: Sở Thông tin và Truyền thông {p} triển khai chuyển đổi số, ứng dụng công nghệ thông tin."))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let v = serde_json::json!({
+            "url": format!("http://example.gov.vn/tin/{i}.html"),
+            "title": format!("Bài số {i} về chuyển đổi số ở {p}"),
+            "body": body,
+            "date": format!("20{:02}-0{}-1{}", 8 + i % 16, 1 + i % 9, i % 10),
+            "agency": format!("Sở TT&TT {p}"),
+        });
+        writeln!(f, "{v}").unwrap();
+    }
+}
+
+fn article_count(dir: &Path, index: &str) -> u64 {
+    let out = tracuu(dir, &["stats", "--index", index, "--json"]);
+    assert!(out.status.success(), "stats: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["articles"].as_u64().unwrap()
+}
+
+/// Starts `tracuu ARGS`, waits until `ready` holds (or a timeout), then kills it with SIGKILL.
+fn kill_when(dir: &Path, args: &[&str], ready: impl Fn() -> bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tracuu"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !ready() && start.elapsed() < Duration::from_secs(60) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+}
+
+/// True once a commit beyond the first (empty) one has been written.
+fn has_committed_articles(index: &Path) -> bool {
+    let Ok(current) = std::fs::read_to_string(index.join("CURRENT")) else {
+        return false;
+    };
+    let generation = index.join(current.trim());
+    std::fs::read_dir(&generation)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".store"))
+                .count()
+                > 0
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn kill_9_during_import_keeps_the_last_commit_and_a_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    const N: usize = 1500;
+    write_dump(&dump, N);
+    let index = dir.path().join("idx");
+    kill_when(
+        dir.path(),
+        &[
+            "import",
+            "--quiet",
+            "--index",
+            "idx",
+            "--commit-every",
+            "100",
+            "dump.jsonl",
+        ],
+        || has_committed_articles(&index),
+    );
+    // The index opens and searches; it has whatever was committed.
+    let partial = article_count(dir.path(), "idx");
+    assert!(partial as usize <= N);
+    let out = tracuu(
+        dir.path(),
+        &["search", "--index", "idx", "--json", "chuyển đổi số"],
+    );
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
+    // The lock left by the killed process does not block the next import.
+    let rerun = tracuu(
+        dir.path(),
+        &["import", "--quiet", "--index", "idx", "dump.jsonl"],
+    );
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    assert_eq!(article_count(dir.path(), "idx"), N as u64);
+    let line = stdout(&rerun);
+    assert!(
+        line.contains(&format!("unchanged {partial}")) || partial == 0,
+        "{line}"
+    );
+}
+
+#[test]
+fn kill_9_during_rebuild_leaves_the_live_index_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    write_dump(&dump, 800);
+    let out = tracuu(
+        dir.path(),
+        &["import", "--quiet", "--index", "idx", "dump.jsonl"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let live = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
+    let idx = dir.path().join("idx");
+    kill_when(
+        dir.path(),
+        &["rebuild", "--quiet", "--index", "idx"],
+        || {
+            std::fs::read_dir(&idx)
+                .map(|d| {
+                    d.flatten()
+                        .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+                        .count()
+                        >= 2
+                })
+                .unwrap_or(false)
+        },
+    );
+    let now = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
+    if now == live {
+        assert_eq!(article_count(dir.path(), "idx"), 800);
+    }
+    // A complete rebuild afterwards cleans up and switches.
+    let out = tracuu(dir.path(), &["rebuild", "--quiet", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("rebuilt 800 articles"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(article_count(dir.path(), "idx"), 800);
+    let gens = std::fs::read_dir(&idx)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+        .count();
+    assert_eq!(gens, 1, "leftover generations are removed");
+}
+
+#[test]
+fn a_second_writer_is_refused_while_one_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    write_dump(&dump, 3000);
+    let mut first = Command::new(env!("CARGO_BIN_EXE_tracuu"))
+        .args(["import", "--quiet", "--index", "idx", "dump.jsonl"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = dir.path().join("idx/write.lock");
+    let start = Instant::now();
+    while std::fs::read_to_string(&lock).map_or(true, |s| s.is_empty())
+        && start.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = tracuu(
+        dir.path(),
+        &["import", "--quiet", "--index", "idx", "dump.jsonl"],
+    );
+    let still_running = first.try_wait().unwrap().is_none();
+    let _ = first.kill();
+    let _ = first.wait();
+    if still_running {
+        assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+        assert!(
+            stderr(&second).contains("index busy (import by pid"),
+            "{}",
+            stderr(&second)
+        );
+    }
+}
+
+#[test]
+fn rebuild_stats_and_optimize_on_the_samples() {
+    let src = imported_samples();
+    let dir = tempfile::tempdir().unwrap();
+    // Work on a copy: the shared sample index stays as it is for other tests.
+    copy_dir(&src.join("index"), &dir.path().join("idx"));
+    let before = tracuu(
+        dir.path(),
+        &["search", "--index", "idx", "--json", "Vũ Văn Họa"],
+    );
+    let out = tracuu(dir.path(), &["rebuild", "--index", "idx", "--threads", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = tracuu(
+        dir.path(),
+        &["search", "--index", "idx", "--json", "Vũ Văn Họa"],
+    );
+    let ids = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&before), ids(&after), "a rebuild keeps the ranking");
+    let out = tracuu(dir.path(), &["optimize", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = tracuu(dir.path(), &["stats", "--index", "idx", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(v["articles"], 54);
+    assert_eq!(v["segments"], 1);
+    assert!(
+        v["facets"]["province"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["value"] == "Bạc Liêu")
+    );
+    assert_eq!(v["first_date"].as_str().unwrap().get(..4), Some("2008"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

@@ -280,16 +280,18 @@ fn mixed_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
         let nums: Vec<&str> = pieces.iter().map(|&(a, b)| &text[a..b]).collect();
         let date_joiner =
             joiners.len() == 2 && joiners[0] == joiners[1] && matches!(joiners[0], '/' | '-' | '.');
-        if date_joiner && nums.len() == 3 && nums[2].len() == 4 {
-            if let (Ok(d), Ok(m)) = (nums[0].parse::<u32>(), nums[1].parse::<u32>()) {
-                if (1..=31).contains(&d) && (1..=12).contains(&m) {
-                    let y = nums[2];
-                    let canon = format!("{d}/{m}/{y}");
-                    let alts = vec![format!("{d}/{m}"), format!("{m}/{y}")];
-                    units.push(protected(ProtectedKind::Date, canon, alts, vec![], s, e));
-                    return;
-                }
-            }
+        if date_joiner
+            && nums.len() == 3
+            && nums[2].len() == 4
+            && let (Ok(d), Ok(m)) = (nums[0].parse::<u32>(), nums[1].parse::<u32>())
+            && (1..=31).contains(&d)
+            && (1..=12).contains(&m)
+        {
+            let y = nums[2];
+            let canon = format!("{d}/{m}/{y}");
+            let alts = vec![format!("{d}/{m}"), format!("{m}/{y}")];
+            units.push(protected(ProtectedKind::Date, canon, alts, vec![], s, e));
+            return;
         }
         units.push(protected(ProtectedKind::Number, norm, vec![], vec![], s, e));
         return;

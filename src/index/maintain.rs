@@ -98,16 +98,15 @@ pub fn stats(searcher: &Searcher) -> Result<Stats> {
     let ts = searcher.tantivy_searcher();
     let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
     for seg in ts.segment_readers() {
-        if let Ok(col) = seg.fast_fields().date(super::schema::DATE) {
-            if let (Some(lo), Some(hi)) = (
+        if let Ok(col) = seg.fast_fields().date(super::schema::DATE)
+            && let (Some(lo), Some(hi)) = (
                 col.min_value().into_timestamp_secs().into(),
                 col.max_value().into_timestamp_secs().into(),
-            ) {
-                if col.num_docs() > 0 {
-                    first = Some(first.map_or(lo, |f: i64| f.min(lo)));
-                    last = Some(last.map_or(hi, |l: i64| l.max(hi)));
-                }
-            }
+            )
+            && col.num_docs() > 0
+        {
+            first = Some(first.map_or(lo, |f: i64| f.min(lo)));
+            last = Some(last.map_or(hi, |l: i64| l.max(hi)));
         }
     }
     let day =

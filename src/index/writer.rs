@@ -78,15 +78,16 @@ impl IndexSession {
     /// Adds or updates one article.
     pub fn upsert(&mut self, article: &Article) -> Result<Upsert> {
         let fp = schema::fingerprint(article);
-        if let Some(existing) = self.ids.get(&article.id) {
-            if *existing == fp {
-                return Ok(Upsert::Unchanged);
-            }
+        if let Some(existing) = self.ids.get(&article.id)
+            && *existing == fp
+        {
+            return Ok(Upsert::Unchanged);
         }
-        if let Some(other) = self.fingerprints.get(&fp) {
-            if *other != article.id && self.ids.contains_key(other) {
-                return Ok(Upsert::Duplicate { of: other.clone() });
-            }
+        if let Some(other) = self.fingerprints.get(&fp)
+            && *other != article.id
+            && self.ids.contains_key(other)
+        {
+            return Ok(Upsert::Duplicate { of: other.clone() });
         }
         let outcome = if let Some(old_fp) = self.ids.get(&article.id).cloned() {
             self.writer

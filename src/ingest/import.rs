@@ -140,7 +140,7 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
                 },
             }
             progress.inc(1);
-            if progress.position() % 64 == 0 {
+            if progress.position().is_multiple_of(64) {
                 progress.set_message(format!(
                     "{} new, {} skipped",
                     summary.imported + summary.updated,

@@ -124,10 +124,10 @@ pub fn read_all(paths: &[PathBuf], options: &IngestOptions, sink: &mut dyn FnMut
                     return;
                 }
             }
-        } else if let Some(kind) = dump_kind(root) {
-            if !read_file(root, &root.display().to_string(), kind, options, sink) {
-                return;
-            }
+        } else if let Some(kind) = dump_kind(root)
+            && !read_file(root, &root.display().to_string(), kind, options, sink)
+        {
+            return;
         }
     }
 }

@@ -192,12 +192,12 @@ pub fn parse_http_response(block: &[u8]) -> Option<HttpPayload<'_>> {
     let mut media_type = None;
     let mut charset = None;
     for l in lines {
-        if let Some((k, v)) = l.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-type") {
-                let (m, c) = split_content_type(v);
-                media_type = m;
-                charset = c;
-            }
+        if let Some((k, v)) = l.split_once(':')
+            && k.trim().eq_ignore_ascii_case("content-type")
+        {
+            let (m, c) = split_content_type(v);
+            media_type = m;
+            charset = c;
         }
     }
     Some(HttpPayload {

@@ -101,19 +101,19 @@ impl SearchOptions {
                 self.offset
             )));
         }
-        if let (Some(f), Some(t)) = (self.from, self.to) {
-            if f > t {
-                return Err(Error::Input(format!(
-                    "--from {f} is after --to {t}: swap them"
-                )));
-            }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && f > t
+        {
+            return Err(Error::Input(format!(
+                "--from {f} is after --to {t}: swap them"
+            )));
         }
-        if let Some(y) = self.year {
-            if !(1900..=2100).contains(&y) {
-                return Err(Error::Input(format!(
-                    "--year {y} is out of range (1900–2100)"
-                )));
-            }
+        if let Some(y) = self.year
+            && !(1900..=2100).contains(&y)
+        {
+            return Err(Error::Input(format!(
+                "--year {y} is out of range (1900–2100)"
+            )));
         }
         Ok(())
     }

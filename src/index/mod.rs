@@ -6,6 +6,7 @@
 //! - `gen-NNNNNN/`: a tantivy index plus `tracuu.json` (schema and analyzer version);
 //! - `write.lock`: held by the one process that writes (see [`lock`]).
 
+pub mod export;
 pub mod lock;
 pub mod maintain;
 pub mod schema;

@@ -145,15 +145,34 @@ pub struct SearchArgs {
 pub enum ExportFormat {
     /// tracuu's NDJSON (id, url, source, title, lead, body, date, datetime, agency, author, topic, province)
     Ndjson,
+    /// OpenSearch / Elasticsearch: an index body (mapping.json) and a `_bulk` stream (bulk.ndjson)
+    #[value(alias = "elasticsearch")]
+    Opensearch,
+    /// Quickwit: an index config (index-config.yaml) and documents for its ingest API (docs.ndjson)
+    Quickwit,
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "Without --out the documents go to stdout (for opensearch: the `_bulk` stream) \
+                  and the index definition to --mapping FILE if given. With --out DIR: \
+                  ndjson writes DIR/articles.ndjson; opensearch DIR/mapping.json and DIR/bulk.ndjson; \
+                  quickwit DIR/index-config.yaml and DIR/docs.ndjson. Articles are written in id order, \
+                  so two exports of one archive are identical.")]
 pub struct ExportArgs {
     #[command(flatten)]
     pub index: IndexArg,
     /// Output format
     #[arg(long, value_enum, default_value = "ndjson")]
     pub format: ExportFormat,
+    /// Write into this directory (created if needed) instead of stdout
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Without --out: write the index definition (mapping JSON or Quickwit YAML) to this file
+    #[arg(long, conflicts_with = "out")]
+    pub mapping: Option<std::path::PathBuf>,
+    /// Index name in the target engine (the `_index` of bulk actions, Quickwit's index_id)
+    #[arg(long, default_value = "tracuu")]
+    pub name: String,
 }
 
 #[derive(Args, Debug)]
@@ -234,7 +253,7 @@ pub struct CrawlArgs {
     /// User-Agent header
     #[arg(long)]
     pub user_agent: Option<String>,
-    /// Import the archive into the index when the crawl ends
+    /// Import pages into the index as they are fetched
     #[arg(long)]
     pub import: bool,
     #[command(flatten)]

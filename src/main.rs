@@ -12,7 +12,7 @@ use cli::{Cli, Command, GroupArg, SearchArgs, SortArg};
 use tracuu::analyze::segment::{Segmenter, tokenize_line};
 use tracuu::analyze::synonyms::Synonyms;
 use tracuu::analyze::tokens::Analyzer;
-use tracuu::ingest::import::{ImportOptions, import, write_report};
+use tracuu::ingest::import::{ImportOptions, PageImporter, import, write_report};
 use tracuu::ingest::ndjson::FieldMap;
 use tracuu::present::{Marks, result_json, result_text};
 use tracuu::search::{GroupBy, SearchOptions, Searcher, SortOrder};
@@ -104,13 +104,70 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search(a) => search(a),
         Command::Export(a) => {
+            use tracuu::index::export::{self, Engine};
+            let engine = match a.format {
+                cli::ExportFormat::Ndjson => None,
+                cli::ExportFormat::Opensearch => Some(Engine::OpenSearch),
+                cli::ExportFormat::Quickwit => Some(Engine::Quickwit),
+            };
+            if engine.is_none() && a.mapping.is_some() {
+                bail!(usage(
+                    "--mapping goes with --format opensearch or quickwit (NDJSON has no index definition)"
+                ));
+            }
+            export::check_index_name(&a.name)?;
+            if let Some(out) = &a.out {
+                export::prepare_out_dir(out)?;
+            }
             let searcher = Searcher::open(&a.index.index, None)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            tracuu::index::maintain::for_each_article(&searcher.index, &mut |article| {
-                serde_json::to_writer(&mut out, &article).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")
-            })?;
-            out.flush()?;
+            let index = &searcher.index;
+            match (engine, &a.out) {
+                (Some(engine), Some(out)) => {
+                    let s = export::export_to_dir(index, engine, &a.name, out)?;
+                    let (def, docs) = engine.file_names();
+                    eprintln!(
+                        "exported {} articles to {} ({def}, {docs})",
+                        s.articles,
+                        out.display()
+                    );
+                }
+                (Some(engine), None) => {
+                    if let Some(path) = &a.mapping {
+                        let text = export::definition(engine, &a.name);
+                        std::fs::write(path, text)
+                            .with_context(|| format!("--mapping {}", path.display()))?;
+                    }
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    export::write_documents(
+                        index,
+                        engine,
+                        &a.name,
+                        &mut out,
+                        std::path::Path::new("<stdout>"),
+                    )?;
+                }
+                (None, out_dir) => {
+                    let write_all = |out: &mut dyn Write| -> tracuu::Result<()> {
+                        tracuu::index::maintain::for_each_article(index, &mut |article| {
+                            serde_json::to_writer(&mut *out, &article)
+                                .map_err(std::io::Error::from)?;
+                            out.write_all(b"\n")
+                        })
+                    };
+                    match out_dir {
+                        Some(dir) => {
+                            export::write_file_atomically(&dir.join("articles.ndjson"), |w| {
+                                write_all(w)
+                            })?;
+                        }
+                        None => {
+                            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                            write_all(&mut out)?;
+                            out.flush()?;
+                        }
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Segment(a) => {
@@ -327,13 +384,34 @@ fn crawl(a: cli::CrawlArgs) -> Result<ExitCode> {
         cfg.user_agent = ua.clone();
     }
     cfg.quiet = a.quiet;
-    let summary = tracuu::crawl::crawl(&cfg, &mut |_| {})?;
-    println!("{summary}");
-    if a.import {
-        let mut options = ImportOptions::new(a.index.index.clone());
-        options.quiet = a.quiet;
-        let s = import(std::slice::from_ref(&a.out), &options)?;
-        println!("{}", s.line());
+    if !a.import {
+        let summary = tracuu::crawl::crawl(&cfg, &mut |_| {})?;
+        println!("{summary}");
+        return Ok(ExitCode::SUCCESS);
     }
+    // --import: pages are extracted and indexed as they arrive.
+    let mut importer = PageImporter::open(&a.index.index, 500)?;
+    let out_name = a.out.display().to_string();
+    let mut failure = None;
+    let summary = tracuu::crawl::crawl(&cfg, &mut |page| {
+        if failure.is_some() {
+            return;
+        }
+        let raw = tracuu::extract::RawPage {
+            bytes: page.body.clone(),
+            url: Some(page.url.clone()),
+            source: format!("{out_name}#{}", page.url),
+            http_charset: page.charset.clone(),
+        };
+        if let Err(e) = importer.add(&raw) {
+            failure = Some(e);
+        }
+    })?;
+    println!("{summary}");
+    let imported = importer.finish()?;
+    if let Some(e) = failure {
+        return Err(e).context("indexing crawled pages");
+    }
+    println!("{}", imported.line());
     Ok(ExitCode::SUCCESS)
 }

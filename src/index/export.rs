@@ -456,13 +456,18 @@ const SYLLABLES_SEARCH_FOLDED: &str = "tracuu_syllables_search_folded";
 const NAME: &str = "tracuu_name";
 const NAME_FOLDED: &str = "tracuu_name_folded";
 
+/// Separator pattern (Java regex) of the syllable tokenizer.
+const SYLLABLE_SPLIT: &str = r#"[\s_,;!?"'()\[\]{}«»“”…]+|[.:]+(?:\s+|$)"#;
+
 /// The index body for `PUT /<index>`: analysis settings and mappings.
 pub fn opensearch_mapping() -> Value {
     let custom = |tokenizer: &str, filters: &[&str]| json!({"type": "custom", "tokenizer": tokenizer, "filter": filters});
     let analysis = json!({
         "tokenizer": {
-            // Syllables: split on whitespace and on the `_` that joins a compound word.
-            "tracuu_syllable_tokenizer": {"type": "pattern", "pattern": "[\\s_]+"}
+            // Syllables: split on whitespace and on the `_` that joins a compound word; for
+            // queries typed as prose, also on punctuation that never sits inside a token, and
+            // on a period or colon that ends a word (not the one inside "tp.hcm" or "1.000").
+            "tracuu_syllable_tokenizer": {"type": "pattern", "pattern": SYLLABLE_SPLIT}
         },
         "filter": {
             "tracuu_synonyms_vi": {"type": "synonym_graph", "synonyms": synonym_rules(false)},
@@ -901,6 +906,35 @@ mod tests {
                 assert!(!term.contains("  "), "{r}");
             }
         }
+    }
+
+    #[test]
+    fn syllable_pattern_splits_typed_queries_but_keeps_protected_tokens() {
+        // The pattern uses no look-around, so the regex crate reads it as Java does.
+        let re = regex::Regex::new(SYLLABLE_SPLIT).unwrap();
+        let split = |t: &str| -> Vec<String> {
+            re.split(t)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(
+            split("Ủy ban nhân dân, tỉnh (Bạc Liêu)."),
+            ["Ủy", "ban", "nhân", "dân", "tỉnh", "Bạc", "Liêu"]
+        );
+        assert_eq!(
+            split("ủy_ban_nhân_dân 43/2008/qđ-ttg tp.hcm 1.000 cđs"),
+            [
+                "ủy",
+                "ban",
+                "nhân",
+                "dân",
+                "43/2008/qđ-ttg",
+                "tp.hcm",
+                "1.000",
+                "cđs"
+            ]
+        );
     }
 
     #[test]

@@ -153,11 +153,13 @@ pub enum ExportFormat {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Without --out the documents go to stdout (for opensearch: the `_bulk` stream) \
+#[command(
+    after_help = "Without --out the documents go to stdout (for opensearch: the `_bulk` stream) \
                   and the index definition to --mapping FILE if given. With --out DIR: \
                   ndjson writes DIR/articles.ndjson; opensearch DIR/mapping.json and DIR/bulk.ndjson; \
                   quickwit DIR/index-config.yaml and DIR/docs.ndjson. Articles are written in id order, \
-                  so two exports of one archive are identical.")]
+                  so two exports of one archive are identical."
+)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub index: IndexArg,

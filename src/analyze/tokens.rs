@@ -53,27 +53,35 @@ pub struct AnalyzedToken {
 
 /// Turns text into index tokens. Cheap to create; reuses its buffers across calls.
 pub struct Analyzer {
-    segmenter: &'static dyn WordSegmenter,
+    /// Loaded on first use, so that opening an index for searching does not load the model.
+    segmenter: Option<&'static dyn WordSegmenter>,
     units: Vec<Unit>,
     scratch: String,
 }
 
 impl Default for Analyzer {
     fn default() -> Self {
-        Analyzer::new(default_segmenter())
+        Analyzer {
+            segmenter: None,
+            units: Vec::new(),
+            scratch: String::new(),
+        }
     }
 }
 
 impl Clone for Analyzer {
     fn clone(&self) -> Self {
-        Analyzer::new(self.segmenter)
+        Analyzer {
+            segmenter: self.segmenter,
+            ..Analyzer::default()
+        }
     }
 }
 
 impl Analyzer {
     pub fn new(segmenter: &'static dyn WordSegmenter) -> Self {
         Analyzer {
-            segmenter,
+            segmenter: Some(segmenter),
             units: Vec::new(),
             scratch: String::new(),
         }
@@ -166,7 +174,9 @@ impl Analyzer {
             .collect();
         let texts: Vec<&str> = syllables.iter().map(|s| s.0).collect();
         let lengths = if texts.len() >= 2 {
-            self.segmenter.segment(&texts)
+            self.segmenter
+                .get_or_insert_with(default_segmenter)
+                .segment(&texts)
         } else {
             vec![texts.len()]
         };

@@ -186,3 +186,61 @@ pub fn write_report(summary: &ImportSummary, path: &Path) -> Result<()> {
     }
     std::fs::write(path, out).map_err(|e| crate::Error::io(path, e))
 }
+
+/// Imports pages one at a time as they arrive (e.g. from the crawler), committing in batches.
+pub struct PageImporter {
+    session: IndexSession,
+    summary: ImportSummary,
+    commit_every: usize,
+    started: Instant,
+}
+
+impl PageImporter {
+    /// Opens the index at `dir` for writing (takes the writer lock).
+    pub fn open(dir: &Path, commit_every: usize) -> Result<PageImporter> {
+        Ok(PageImporter {
+            session: IndexSession::open(dir, "import", 0)?,
+            summary: ImportSummary::default(),
+            commit_every: commit_every.max(1),
+            started: Instant::now(),
+        })
+    }
+
+    /// Extracts and indexes one page; a page that is not an article is counted as skipped.
+    pub fn add(&mut self, page: &crate::extract::RawPage) -> Result<()> {
+        match extract(page) {
+            Err(e) => {
+                self.summary.skipped += 1;
+                self.summary.report.push(Skipped {
+                    source: page.source.clone(),
+                    reason: e.to_string(),
+                });
+            }
+            Ok(a) => match self.session.upsert(&a)? {
+                Upsert::Imported => self.summary.imported += 1,
+                Upsert::Updated => self.summary.updated += 1,
+                Upsert::Unchanged => self.summary.unchanged += 1,
+                Upsert::Duplicate { of } => {
+                    self.summary.duplicates += 1;
+                    self.summary.report.push(Skipped {
+                        source: a.source.clone(),
+                        reason: format!("duplicate of article {of}"),
+                    });
+                }
+            },
+        }
+        if self.session.pending() >= self.commit_every {
+            self.session.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what is left and returns the summary.
+    pub fn finish(self) -> Result<ImportSummary> {
+        let mut summary = self.summary;
+        summary.total = self.session.len();
+        self.session.finish()?;
+        summary.seconds = self.started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
+}

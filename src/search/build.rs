@@ -455,4 +455,15 @@ mod tests {
         assert_eq!(slots.len(), 3, "only the name is required");
         assert!(bonuses.iter().any(|(p, b)| p.0.len() == 3 && *b >= 4.0));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn building_never_panics(q in "\\PC{0,60}") {
+            if let Ok(parsed) = parse(&q) {
+                let (_, fields) = crate::index::schema::build_schema();
+                let _ = build(&parsed, &fields, Synonyms::builtin(), false);
+                let _ = build(&parsed, &fields, Synonyms::builtin(), true);
+            }
+        }
+    }
 }

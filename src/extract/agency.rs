@@ -391,9 +391,25 @@ pub fn canonical_agency(text: &str) -> Option<String> {
 /// Like [`canonical_agency`], completing a provincial body that names no province with
 /// `default_province` (the page's province).
 pub fn canonical_agency_or(text: &str, default_province: Option<&str>) -> Option<String> {
+    if !may_name_agency(text) {
+        return None;
+    }
     let tokens = tokenize(text);
     let caps = needs_capitals(text);
     (0..tokens.len()).find_map(|at| agency_at(&tokens, at, caps, default_province))
+}
+
+/// A cheap test that a text could name an agency at all: every agency keyword starts with
+/// one of these letters' forms (Sở/SỞ/So, Bộ/BỘ/Bo, UBND, Ủy/Uỷ/Uy, HĐND/HDND, Hội/Hoi,
+/// VPCP, Văn/Van, Cổng/Cong, Báo/Bao, STTTT).
+fn may_name_agency(text: &str) -> bool {
+    static KEYS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(sở|so|bộ|bo|ubnd|ủy|uỷ|uy|hđnd|hdnd|hội|hoi|vpcp|văn|van|cổng|cong|báo|bao|stttt)\b",
+        )
+        .unwrap_or_else(|_| regex::Regex::new("").unwrap_or_else(|_| unreachable!("empty regex")))
+    });
+    KEYS.is_match(text)
 }
 
 static W: LazyLock<HashMap<&'static str, Vec<Word>>> = LazyLock::new(|| {

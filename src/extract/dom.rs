@@ -7,11 +7,13 @@
 //! keeping plain data keeps extraction a small fraction of the parse cost.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use ego_tree::{NodeId, NodeRef};
+use regex::Regex;
 use scraper::{Html, Node};
 
-use super::text::clean_text;
+use super::text::{clean_text, starts_with_ci};
 
 /// One paragraph-like run of text.
 #[derive(Debug, Clone)]
@@ -71,6 +73,18 @@ pub struct HeadMeta {
 pub struct Page {
     pub blocks: Vec<Block>,
     pub head: HeadMeta,
+    /// Link texts inside a breadcrumb trail (class/id "breadcrumb", "pathway"), in order.
+    pub crumbs: Vec<String>,
+    /// Link texts inside a tag box.
+    pub tag_links: Vec<String>,
+    /// Texts of elements named as the page's category ("TieuDeChuyenMuc", "category-name").
+    pub category_names: Vec<String>,
+    /// Texts of links to category pages (`view=category`, `/chuyen-muc/`).
+    pub category_links: Vec<String>,
+    /// Texts of elements named as a summary ("sapo", "lead", "hometext"...), outside boilerplate.
+    pub lead_candidates: Vec<String>,
+    /// An element looked like a documented layout's body container: profiles are worth trying.
+    pub profile_hint: bool,
     /// Parent of each element that produced a block, for ancestor walks.
     pub parents: HashMap<NodeId, Option<NodeId>>,
 }
@@ -240,7 +254,13 @@ pub fn is_boiler_name(s: &str) -> bool {
     if s.is_empty() {
         return false;
     }
-    let lower = s.to_ascii_lowercase();
+    let owned;
+    let lower = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        owned = s.to_ascii_lowercase();
+        owned.as_str()
+    } else {
+        s
+    };
     if BOILER_PARTS.iter().any(|p| lower.contains(p)) {
         return true;
     }
@@ -249,7 +269,87 @@ pub fn is_boiler_name(s: &str) -> bool {
         .any(|w| BOILER_WORDS.contains(&w))
 }
 
-fn is_boiler_element(name: &str, el: &scraper::node::Element) -> bool {
+/// The element's class and id, lowercased, space-separated ("" when it has neither).
+fn class_and_id(el: &scraper::node::Element) -> String {
+    match (el.attr("class"), el.attr("id")) {
+        (None, None) => String::new(),
+        (c, i) => {
+            let mut s = String::with_capacity(c.map_or(0, str::len) + i.map_or(0, str::len) + 1);
+            s.push_str(c.unwrap_or(""));
+            s.push(' ');
+            s.push_str(i.unwrap_or(""));
+            s.make_ascii_lowercase();
+            s
+        }
+    }
+}
+
+/// Every class/id fragment any rule here looks for, as one automaton.
+static ANY_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend_from_slice(BOILER_PARTS);
+    parts.extend_from_slice(BOILER_WORDS);
+    parts.extend_from_slice(LEAD_PARTS);
+    parts.extend_from_slice(CRUMB_PARTS);
+    parts.extend_from_slice(TAG_PARTS);
+    parts.extend_from_slice(CATEGORY_PARTS);
+    parts.extend_from_slice(&[
+        "title", "tieude", "tieu-de", "headline", "heading", "right", "center",
+    ]);
+    parts.extend_from_slice(PROFILE_MARKERS);
+    let pattern: Vec<String> = parts.iter().map(|p| regex::escape(p)).collect();
+    // The alternation is built from constants; should it ever fail, match everything.
+    Regex::new(&pattern.join("|"))
+        .unwrap_or_else(|_| Regex::new("").unwrap_or_else(|_| unreachable!("empty regex")))
+});
+
+/// Class/id fragments naming a summary.
+const LEAD_PARTS: &[&str] = &[
+    "sapo",
+    "summary",
+    "tomtat",
+    "hometext",
+    "lead",
+    "intro",
+    "description",
+    "trichdan",
+    "abstract",
+    "teaser",
+    "chapeau",
+];
+/// Ids and classes of the documented layouts' body containers ([`super::profiles`]).
+const PROFILE_MARKERS: &[&str] = &[
+    "divarticlecontent",
+    "detail-content",
+    "news-bodyhtml",
+    "bodytext",
+];
+const CRUMB_PARTS: &[&str] = &["breadcrumb", "pathway", "duongdan"];
+const TAG_PARTS: &[&str] = &[
+    "tag-list",
+    "taglist",
+    "keywords",
+    "news-tags",
+    "tags-links",
+    "detail-tag",
+];
+const CATEGORY_PARTS: &[&str] = &[
+    "tieudechuyenmuc",
+    "chuyenmuc",
+    "category-name",
+    "cate-name",
+    "catname",
+];
+const CATEGORY_HREFS: &[&str] = &[
+    "view=category",
+    "catid=",
+    "/chuyen-muc/",
+    "/chuyenmuc/",
+    "/category/",
+    "/danh-muc/",
+];
+
+fn is_boiler_element(name: &str, el: &scraper::node::Element, names: &str) -> bool {
     if matches!(
         name,
         "nav" | "footer" | "aside" | "header" | "figcaption" | "figure"
@@ -268,14 +368,13 @@ fn is_boiler_element(name: &str, el: &scraper::node::Element) -> bool {
     {
         return true;
     }
-    is_boiler_name(el.attr("class").unwrap_or("")) || is_boiler_name(el.attr("id").unwrap_or(""))
+    is_boiler_name(names)
 }
 
 /// Class, id or font size marking a headline.
-fn is_titleish(name: &str, el: &scraper::node::Element) -> bool {
+fn is_titleish(name: &str, el: &scraper::node::Element, names: &str) -> bool {
     let named = |v: Option<&str>| {
-        v.is_some_and(|v| {
-            let l = v.to_ascii_lowercase();
+        v.is_some_and(|l| {
             (l.contains("title")
                 || l.contains("tieude")
                 || l.contains("tieu-de")
@@ -285,7 +384,7 @@ fn is_titleish(name: &str, el: &scraper::node::Element) -> bool {
                 && !l.contains("box-title")
         })
     };
-    if named(el.attr("class")) || named(el.attr("id")) {
+    if named(Some(names)) {
         return true;
     }
     name == "font"
@@ -297,14 +396,22 @@ fn is_titleish(name: &str, el: &scraper::node::Element) -> bool {
         })
 }
 
-fn alignment(el: &scraper::node::Element) -> (bool, bool) {
-    let align = el.attr("align").unwrap_or("").to_ascii_lowercase();
-    let style = el
-        .attr("style")
+fn alignment(el: &scraper::node::Element, names: &str) -> (bool, bool) {
+    let align_attr = el.attr("align");
+    let style_attr = el.attr("style");
+    if align_attr.is_none()
+        && style_attr.is_none()
+        && !names.contains("right")
+        && !names.contains("center")
+    {
+        return (false, false);
+    }
+    let align = align_attr.unwrap_or("").to_ascii_lowercase();
+    let style = style_attr
         .unwrap_or("")
         .to_ascii_lowercase()
         .replace(' ', "");
-    let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
+    let class = names;
     let right = align == "right"
         || style.contains("text-align:right")
         || class
@@ -330,11 +437,19 @@ struct Ctx {
     heading: u8,
     in_head: bool,
     titleish: bool,
+    crumb: bool,
+    tags: bool,
 }
 
 struct Walker {
     blocks: Vec<Block>,
     head: HeadMeta,
+    crumbs: Vec<String>,
+    tag_links: Vec<String>,
+    category_names: Vec<String>,
+    category_links: Vec<String>,
+    lead_candidates: Vec<String>,
+    profile_hint: bool,
     parents: HashMap<NodeId, Option<NodeId>>,
     /// The open block-level elements.
     stack: Vec<(NodeId, Ctx)>,
@@ -522,11 +637,25 @@ impl Walker {
             "h6" => c.heading = 6,
             _ => {}
         }
-        if is_boiler_element(name, el) {
+        let mut names = class_and_id(el);
+        // Most class names ("row", "col-md-12", "container") name no role: one scan decides.
+        if !names.is_empty() && !ANY_ROLE.is_match(&names) {
+            names.clear();
+        }
+        if is_boiler_element(name, el, &names) {
             c.boiler = true;
         }
-        if is_titleish(name, el) {
+        if is_titleish(name, el, &names) {
             c.titleish = true;
+        }
+        if !names.is_empty() {
+            self.regions(node, &names, ctx, &mut c);
+        }
+        if name == "a" {
+            self.link_roles(node, el, c);
+        }
+        if name == "div" && el.attr("data-role") == Some("content") {
+            self.profile_hint = true;
         }
         let block = is_block_level(name);
         if !block {
@@ -541,7 +670,7 @@ impl Walker {
             self.children(node, c, depth);
             return;
         }
-        let (right, centered) = alignment(el);
+        let (right, centered) = alignment(el, &names);
         if right {
             c.right = true;
             c.centered = false;
@@ -568,6 +697,58 @@ impl Walker {
                     b.caption = true;
                 }
             }
+        }
+    }
+
+    /// Records breadcrumb, tag, category and summary regions named by class or id.
+    fn regions(&mut self, node: NodeRef<'_, Node>, names: &str, outer: Ctx, c: &mut Ctx) {
+        if PROFILE_MARKERS.iter().any(|p| names.contains(p)) {
+            self.profile_hint = true;
+        }
+        if CRUMB_PARTS.iter().any(|p| names.contains(p)) {
+            c.crumb = true;
+        }
+        if TAG_PARTS.iter().any(|p| names.contains(p))
+            || names
+                .split(|ch: char| !ch.is_ascii_alphanumeric())
+                .any(|w| w == "tags" || w == "tag")
+        {
+            c.tags = true;
+        }
+        if CATEGORY_PARTS.iter().any(|p| names.contains(p)) {
+            let t = clean_text(&node_text(node));
+            if !t.is_empty() && t.chars().count() < 80 {
+                self.category_names.push(t);
+            }
+        }
+        if !outer.boiler && !c.boiler && LEAD_PARTS.iter().any(|p| names.contains(p)) {
+            let t = clean_text(&node_text(node));
+            if !t.is_empty() {
+                self.lead_candidates.push(t);
+            }
+        }
+    }
+
+    /// Link texts that matter by where the link sits or points.
+    fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element, c: Ctx) {
+        let category = el.attr("href").is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            CATEGORY_HREFS.iter().any(|p| h.contains(p))
+        });
+        if !(c.crumb || c.tags || category) {
+            return;
+        }
+        let t = clean_text(&node_text(node));
+        if t.is_empty() {
+            return;
+        }
+        if category {
+            self.category_links.push(t.clone());
+        }
+        if c.crumb {
+            self.crumbs.push(t);
+        } else if c.tags {
+            self.tag_links.push(t);
         }
     }
 
@@ -610,13 +791,16 @@ fn looks_like_caption_text(t: &str) -> bool {
     if t.chars().count() > 160 {
         return false;
     }
-    let lower = t.to_lowercase();
-    lower.starts_with("ảnh:")
-        || lower.starts_with("(ảnh")
-        || lower.starts_with("ảnh minh họa")
-        || lower.starts_with("ảnh minh hoạ")
-        || lower.starts_with("ảnh chụp")
-        || lower.starts_with("photo:")
+    [
+        "ảnh:",
+        "(ảnh",
+        "ảnh minh họa",
+        "ảnh minh hoạ",
+        "ảnh chụp",
+        "photo:",
+    ]
+    .iter()
+    .any(|p| starts_with_ci(t, p).is_some())
 }
 
 /// All text under a node, concatenated.
@@ -635,6 +819,12 @@ pub fn walk(doc: &Html) -> Page {
     let mut w = Walker {
         blocks: Vec::with_capacity(256),
         head: HeadMeta::default(),
+        crumbs: Vec::new(),
+        tag_links: Vec::new(),
+        category_names: Vec::new(),
+        category_links: Vec::new(),
+        lead_candidates: Vec::new(),
+        profile_hint: false,
         parents: HashMap::with_capacity(512),
         stack: Vec::with_capacity(32),
         buf: String::with_capacity(1024),
@@ -655,6 +845,12 @@ pub fn walk(doc: &Html) -> Page {
     Page {
         blocks: w.blocks,
         head: w.head,
+        crumbs: w.crumbs,
+        tag_links: w.tag_links,
+        category_names: w.category_names,
+        category_links: w.category_links,
+        lead_candidates: w.lead_candidates,
+        profile_hint: w.profile_hint,
         parents: w.parents,
     }
 }

@@ -8,16 +8,14 @@
 //! shows (a date line under the title, a breadcrumb).
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use ego_tree::NodeId;
-use scraper::{Html, Selector};
 
 use super::agency::canonical_agency_or;
 use super::date::{Published, find_vn_date, parse_iso};
-use super::dom::{Block, HeadMeta, Page, is_boiler_name, node_text};
+use super::dom::{Block, HeadMeta, Page};
 use super::text::{clean_text, fold, strip_site_prefix};
-use super::{is_home_crumb, norm, profiles};
+use super::{is_home_crumb, norm};
 
 /// Paragraphs shorter than this carry no weight when choosing the main content.
 const MIN_SCORED_CHARS: usize = 25;
@@ -37,13 +35,17 @@ pub fn title(page: &Page) -> Option<String> {
         .collect();
     // A heading contained in the document title(s) and long enough to be a headline.
     let mut best: Option<&str> = None;
+    let longest_ref = refs.iter().map(String::len).max().unwrap_or(0);
     for b in page.blocks.iter().filter(|b| {
         (b.heading > 0 && b.heading <= 3 || b.titleish)
             && b.chars >= 10
-            && !is_site_heading(&b.text)
+            && b.text.len() <= longest_ref + 8
     }) {
         let n = norm(&b.text);
-        if refs.iter().any(|r| r.contains(&n)) && best.is_none_or(|cur| b.text.len() > cur.len()) {
+        if refs.iter().any(|r| r.contains(&n))
+            && best.is_none_or(|cur| b.text.len() > cur.len())
+            && !is_site_heading(&b.text)
+        {
             best = Some(&b.text);
         }
     }
@@ -271,45 +273,14 @@ pub fn is_listing(page: &Page, body: &[usize]) -> bool {
     link_items >= 5 && (link_items >= paragraphs * 2 / 3 || plain_chars < 600)
 }
 
-static LEAD_SEL: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(
-        "[class*=sapo], [id*=sapo], [class*=Sapo], [class*=summary], [class*=tomtat], \
-         [class*=hometext], [class*=lead], [class*=intro], [class*=description], \
-         [id*=Description], [class*=trichdan], [class*=abstract], [class*=teaser], [class*=chapeau]",
-    )
-    .unwrap_or_else(|_| Selector::parse("never-matching-element").unwrap_or_else(|_| unreachable!("constant")))
-});
-
 /// The lead: an element marked as a summary, else the page description when it appears as
 /// a paragraph, else a bold first paragraph.
-pub fn lead(
-    doc: &Html,
-    page: &Page,
-    body: &[usize],
-    title_idx: Option<usize>,
-    title: &str,
-) -> Option<String> {
+pub fn lead(page: &Page, body: &[usize], title_idx: Option<usize>, title: &str) -> Option<String> {
     let title_n = norm(title);
-    for e in doc.select(&LEAD_SEL) {
-        let name = e.value().name();
-        if matches!(name, "meta" | "body" | "html" | "link") {
-            continue;
-        }
-        let in_boiler = e
-            .ancestors()
-            .filter_map(scraper::ElementRef::wrap)
-            .any(|a| {
-                is_boiler_name(a.value().attr("class").unwrap_or(""))
-                    || is_boiler_name(a.value().attr("id").unwrap_or(""))
-            })
-            || is_boiler_name(e.value().attr("class").unwrap_or(""));
-        if in_boiler {
-            continue;
-        }
-        let t = clean_text(&node_text(*e));
+    for t in &page.lead_candidates {
         let n = t.chars().count();
-        if (30..=1200).contains(&n) && norm(&t) != title_n {
-            return Some(t);
+        if (30..=1200).contains(&n) && norm(t) != title_n {
+            return Some(t.clone());
         }
     }
     let first_body = body.first().copied();
@@ -430,7 +401,7 @@ pub fn json_ld_author(head: &HeadMeta) -> Option<String> {
 
 /// The topic: the last meaningful breadcrumb item, from the page's breadcrumb trail, JSON-LD
 /// `BreadcrumbList` or `article:section`.
-pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
+pub fn topic(page: &Page, title: &str) -> Option<String> {
     let head = &page.head;
     let title_n = norm(title);
     let pick = |items: Vec<String>| -> Option<String> {
@@ -444,7 +415,7 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
                 !s.is_empty() && !is_home_crumb(s) && norm(s) != title_n && s.chars().count() < 60
             })
     };
-    if let Some(t) = pick(profiles::breadcrumb_items(doc)) {
+    if let Some(t) = pick(page.crumbs.clone()) {
         return Some(t);
     }
     if let Some(t) = pick(text_breadcrumb(page)) {
@@ -457,7 +428,13 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
     {
         return Some(t);
     }
-    if let Some(t) = pick(profiles::category_names(doc).into_iter().take(1).collect()) {
+    if let Some(t) = pick(
+        page.category_names
+            .iter()
+            .map(|t| strip_topic_label(t))
+            .take(1)
+            .collect(),
+    ) {
         return Some(t);
     }
     let mut names = Vec::new();
@@ -482,7 +459,7 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
     if let Some(t) = section_label_above(page, title_idx) {
         return Some(t);
     }
-    if let Some(t) = category_link_near_title(doc, page, title_idx) {
+    if let Some(t) = category_link_near_title(page, title_idx) {
         return Some(t);
     }
     head.meta
@@ -492,9 +469,9 @@ pub fn topic(doc: &Html, page: &Page, title: &str) -> Option<String> {
 }
 
 /// A link to a category page printed next to the headline (article info lines).
-fn category_link_near_title(doc: &Html, page: &Page, title_idx: Option<usize>) -> Option<String> {
+fn category_link_near_title(page: &Page, title_idx: Option<usize>) -> Option<String> {
     let t = title_idx?;
-    let links = profiles::category_links(doc);
+    let links = &page.category_links;
     if links.is_empty() {
         return None;
     }
@@ -513,9 +490,18 @@ fn category_link_near_title(doc: &Html, page: &Page, title_idx: Option<usize>) -
         })
 }
 
+/// "Chuyên mục: Kinh tế" → "Kinh tế".
+pub fn strip_topic_label(t: &str) -> String {
+    label_topic(t).unwrap_or_else(|| t.to_string())
+}
+
 /// A breadcrumb written as text: "Trang chủ > Tin tức > Kinh tế".
 fn text_breadcrumb(page: &Page) -> Vec<String> {
-    for b in page.blocks.iter().filter(|b| b.chars < 200) {
+    for b in page
+        .blocks
+        .iter()
+        .filter(|b| b.chars < 200 && b.text.contains(['>', '»', '›', '→']))
+    {
         let l = b.text.to_lowercase();
         if !(l.starts_with("trang chủ") || l.starts_with("trang nhất") || l.starts_with("home"))
         {
@@ -537,7 +523,7 @@ fn text_breadcrumb(page: &Page) -> Vec<String> {
 /// "Chuyên mục: Kinh tế", "Danh mục: Thời sự", also inside an info line
 /// ("Ngày đăng: 17/1/2018 | Chuyên mục: Kinh tế | Lượt xem: 12").
 fn label_topic(t: &str) -> Option<String> {
-    if t.chars().count() > 200 {
+    if !t.contains(':') || t.len() > 600 || t.chars().count() > 200 {
         return None;
     }
     let l = t.to_lowercase();

@@ -23,7 +23,7 @@ use crate::article::{id_from_content, id_from_url};
 use agency::{canonical_agency_or, find_province, province_from_host};
 use date::{Published, find_vn_date, parse_iso};
 use dom::{Block, Page};
-use text::{clean_text, strip_closing_mark, strip_site_prefix};
+use text::{clean_text, starts_with_ci, strip_closing_mark, strip_site_prefix};
 
 /// One page as it came out of a dump, before it is understood.
 #[derive(Debug, Clone, Default)]
@@ -61,8 +61,8 @@ pub fn extract(page: &RawPage) -> Result<Article, ExtractError> {
     }
     let doc = Html::parse_document(&html);
     let walked = dom::walk(&doc);
-    let located = profiles::locate(&doc);
-    build(page, &doc, &walked, located)
+    let located = profiles::locate(&doc, &walked);
+    build(page, &walked, located)
 }
 
 /// Plain text or junk without a single tag is not a saved page.
@@ -86,7 +86,6 @@ fn looks_like_html(s: &str) -> bool {
 
 fn build(
     page: &RawPage,
-    doc: &Html,
     walked: &Page,
     located: Option<profiles::Located>,
 ) -> Result<Article, ExtractError> {
@@ -131,7 +130,7 @@ fn build(
         .lead
         .clone()
         .filter(|l| !l.is_empty())
-        .or_else(|| generic::lead(doc, walked, &body_idx, title_idx, &title));
+        .or_else(|| generic::lead(walked, &body_idx, title_idx, &title));
     let lead = lead_raw
         .as_deref()
         .map(|l| strip_site_prefix(l).trim().to_string())
@@ -217,10 +216,10 @@ fn build(
         .topic
         .clone()
         .filter(|t| !is_home_crumb(t))
-        .or_else(|| generic::topic(doc, walked, &title));
+        .or_else(|| generic::topic(walked, &title));
 
     let tags = if loc.tags.is_empty() {
-        profiles::tag_links(doc)
+        walked.tag_links.clone()
     } else {
         loc.tags.clone()
     };
@@ -273,17 +272,19 @@ fn is_home_crumb(t: &str) -> bool {
         )
 }
 
-/// Comparison form of a line: lowercase, whitespace collapsed.
+/// Comparison form of a line (already cleaned text): lowercase, ends trimmed.
 fn norm(s: &str) -> String {
-    clean_text(s).to_lowercase()
+    s.trim().to_lowercase()
 }
 
 fn find_title_block(blocks: &[Block], title: &str) -> Option<usize> {
     let t = norm(title);
+    // Case changes keep Vietnamese letters' UTF-8 length; compare lengths before allocating.
+    let same = |b: &Block| b.text.len().abs_diff(t.len()) <= 4 && norm(&b.text) == t;
     blocks
         .iter()
-        .position(|b| b.heading > 0 && norm(&b.text) == t)
-        .or_else(|| blocks.iter().position(|b| norm(&b.text) == t))
+        .position(|b| b.heading > 0 && same(b))
+        .or_else(|| blocks.iter().position(same))
         .or_else(|| blocks.iter().position(|b| b.heading == 1))
 }
 
@@ -300,6 +301,9 @@ struct CleanBody {
 
 /// Headings after which a page lists other articles.
 fn is_related_heading(t: &str) -> bool {
+    if t.len() > 80 {
+        return false;
+    }
     let l = t.trim().trim_end_matches([':', '.']).trim().to_lowercase();
     matches!(
         l.as_str(),
@@ -328,7 +332,7 @@ fn is_related_heading(t: &str) -> bool {
 
 /// Short widget lines: rating, share, print, back, view counters.
 fn is_widget_line(t: &str) -> bool {
-    if t.chars().count() > 120 {
+    if t.len() > 360 || t.chars().count() > 120 {
         return false;
     }
     let l = t.to_lowercase();
@@ -368,10 +372,9 @@ fn is_widget_line(t: &str) -> bool {
 
 /// "Tác giả: X", "Nguồn tin: Y", "Nguồn: Z": a labelled byline line.
 fn label_value<'a>(t: &'a str, labels: &[&str]) -> Option<&'a str> {
-    let lower = t.to_lowercase();
     for l in labels {
-        if lower.starts_with(l) {
-            let rest = t.get(l.len()..)?; // labels are lowercase of the same byte length
+        if let Some(len) = starts_with_ci(t, l) {
+            let rest = t.get(len..)?;
             let rest = rest.trim_start_matches([':', ' ', '-']).trim();
             return Some(rest);
         }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 
-use super::dom::node_text;
+use super::dom::{Page, node_text};
 use super::text::clean_text;
 
 /// Where a profile found the parts of an article.
@@ -59,21 +59,6 @@ selector!(CP_TAGS, "ul.detail-tag-list a, .detail-tag a");
 selector!(NV_BODY, "#news-bodyhtml, div.bodytext");
 selector!(NV_TITLE, ".news_column h1, h1.title, .news-detail h1");
 selector!(NV_LEAD, ".hometext");
-selector!(
-    BREADCRUMB_ITEMS,
-    ".breadcrumb a, .breadcrumbs a, ul.breadcrumbs li, .breadcrumb li, .pathway a, .pathway li, \
-     [class*=breadcrumb] a, [id*=breadcrumb] a, [class*=duongdan] a, [class*=Breadcrumb] a"
-);
-selector!(
-    CATEGORY,
-    "[class*=TieuDeChuyenMuc], [class*=chuyenmuc], [class*=ChuyenMuc], [class*=category-name], [class*=cate-name], [class*=catname]"
-);
-selector!(
-    CATEGORY_LINKS,
-    "a[href*='view=category'], a[href*='catid='], a[href*='/chuyen-muc/'], a[href*='/chuyenmuc/'], \
-     a[href*='/category/'], a[href*='/danh-muc/']"
-);
-selector!(TAG_LINKS, ".tags a, .keywords a, .tag a, .news-tags a");
 
 fn text_of(e: ElementRef<'_>) -> String {
     clean_text(&node_text(*e))
@@ -91,7 +76,10 @@ fn all_texts(doc: &Html, s: &Selector) -> Vec<String> {
 }
 
 /// Recognises a documented layout by its structure and locates its parts.
-pub fn locate(doc: &Html) -> Option<Located> {
+pub fn locate(doc: &Html, page: &Page) -> Option<Located> {
+    if !page.profile_hint {
+        return None;
+    }
     if let Some(body) = doc.select(&MIC_BODY).next() {
         return Some(Located {
             layout: "mic2009",
@@ -100,11 +88,12 @@ pub fn locate(doc: &Html) -> Option<Located> {
             lead: first_text(doc, &MIC_LEAD),
             date_text: first_text(doc, &MIC_DATE),
             author: None,
-            topic: breadcrumb_items(doc)
-                .last()
-                .cloned()
-                .or_else(|| category_names(doc).first().cloned()),
-            tags: all_texts(doc, &TAG_LINKS),
+            topic: page.crumbs.last().cloned().or_else(|| {
+                page.category_names
+                    .first()
+                    .map(|t| super::generic::strip_topic_label(t))
+            }),
+            tags: page.tag_links.clone(),
         });
     }
     if let Some(body) = doc.select(&CP_BODY).next() {
@@ -133,44 +122,10 @@ pub fn locate(doc: &Html) -> Option<Located> {
             date_text: None,
             author: None,
             topic: None,
-            tags: all_texts(doc, &TAG_LINKS),
+            tags: page.tag_links.clone(),
         });
     }
     None
-}
-
-/// The items of the page's breadcrumb trail, if it has one marked as such.
-pub fn breadcrumb_items(doc: &Html) -> Vec<String> {
-    let mut items = all_texts(doc, &BREADCRUMB_ITEMS);
-    items.dedup();
-    items
-}
-
-/// Short texts of elements named as the page's category ("TieuDeChuyenMuc", "category-name").
-pub fn category_names(doc: &Html) -> Vec<String> {
-    doc.select(&CATEGORY)
-        .map(text_of)
-        .map(|t| {
-            let l = t.to_lowercase();
-            for label in ["chuyên mục:", "danh mục:", "chủ đề:"] {
-                if l.starts_with(label) {
-                    return t.get(label.len()..).unwrap_or("").trim().to_string();
-                }
-            }
-            t
-        })
-        .filter(|t| !t.is_empty() && t.chars().count() < 60)
-        .collect()
-}
-
-/// Texts of links pointing at category pages (Joomla `view=category`, `/chuyen-muc/`).
-pub fn category_links(doc: &Html) -> Vec<String> {
-    all_texts(doc, &CATEGORY_LINKS)
-}
-
-/// Tag links in a tag box.
-pub fn tag_links(doc: &Html) -> Vec<String> {
-    all_texts(doc, &TAG_LINKS)
 }
 
 #[cfg(test)]
@@ -194,13 +149,12 @@ mod tests {
             &NV_BODY,
             &NV_TITLE,
             &NV_LEAD,
-            &BREADCRUMB_ITEMS,
-            &TAG_LINKS,
         ] {
             let doc = Html::parse_document("<p>x</p>");
             assert_eq!(doc.select(s).count(), 0);
         }
         let doc = Html::parse_document("<div id='divArticleContent'><p>x</p></div>");
-        assert_eq!(locate(&doc).map(|l| l.layout), Some("mic2009"));
+        let page = super::super::dom::walk(&doc);
+        assert_eq!(locate(&doc, &page).map(|l| l.layout), Some("mic2009"));
     }
 }

@@ -12,37 +12,84 @@ use unicode_normalization::char::is_combining_mark;
 /// plain spaces, zero-width characters and soft hyphens removed, whitespace runs collapsed to
 /// one space, ends trimmed. Newlines are whitespace too: call it per paragraph.
 pub fn clean_text(s: &str) -> String {
+    let nfc_buf: String;
+    let s = if needs_nfc(s) {
+        nfc_buf = s.nfc().collect();
+        nfc_buf.as_str()
+    } else {
+        s
+    };
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let needs_nfc = !s.is_ascii() && !unicode_normalization::is_nfc(s);
-    let mut push = |c: char, out: &mut String| {
-        let c = match c {
-            '\u{00D0}' => '\u{0110}',
-            '\u{00F0}' => '\u{0111}',
-            c => c,
+    // Copy runs of ordinary characters at once; act only on the few that need it.
+    let mut run_start: Option<usize> = None;
+    let flush_run = |out: &mut String, pending: &mut bool, from: Option<usize>, to: usize| {
+        if let Some(f) = from
+            && let Some(run) = s.get(f..to)
+        {
+            if *pending && !out.is_empty() {
+                out.push(' ');
+            }
+            *pending = false;
+            out.push_str(run);
+        }
+    };
+    for (i, c) in s.char_indices() {
+        let ordinary = if c.is_ascii() {
+            !(c.is_ascii_whitespace() || c.is_ascii_control())
+        } else {
+            !matches!(
+                c,
+                '\u{00D0}'
+                    | '\u{00F0}'
+                    | '\u{200B}'
+                    | '\u{200C}'
+                    | '\u{200D}'
+                    | '\u{2060}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+            ) && !c.is_whitespace()
+                && !c.is_control()
         };
+        if ordinary {
+            if run_start.is_none() {
+                run_start = Some(i);
+            }
+            continue;
+        }
+        flush_run(&mut out, &mut pending_space, run_start.take(), i);
         match c {
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
-            c if c.is_whitespace() || c.is_control() => pending_space = true,
-            c => {
+            '\u{00D0}' | '\u{00F0}' => {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
                 }
                 pending_space = false;
-                out.push(c);
+                out.push(if c == '\u{00D0}' {
+                    '\u{0110}'
+                } else {
+                    '\u{0111}'
+                });
             }
-        }
-    };
-    if needs_nfc {
-        for c in s.nfc() {
-            push(c, &mut out);
-        }
-    } else {
-        for c in s.chars() {
-            push(c, &mut out);
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            _ => pending_space = true,
         }
     }
+    flush_run(&mut out, &mut pending_space, run_start.take(), s.len());
     out
+}
+
+/// Whether NFC could change the text. Plain ASCII, Latin-1 and the precomposed Vietnamese
+/// letters (U+1E00–U+1EFF) are already NFC on their own; anything else is checked properly.
+fn needs_nfc(s: &str) -> bool {
+    if s.is_ascii() {
+        return false;
+    }
+    let simple = s.chars().all(|c| {
+        (c as u32) < 0x0300
+            || (0x1E00..=0x1EFF).contains(&(c as u32))
+            || matches!(c as u32, 0x2000..=0x203F if c as u32 > 0x2001)
+    });
+    !simple && !unicode_normalization::is_nfc(s)
 }
 
 /// Strips a leading site tag such as "(Mic.gov.vn) - ", "(Chinhphu.vn) – " or
@@ -97,6 +144,23 @@ pub fn strip_closing_mark(p: &str) -> String {
     t.to_string()
 }
 
+/// Whether `t` starts with the lowercase `prefix`, ignoring case, without allocating; returns
+/// the byte length of the matched part of `t`.
+pub fn starts_with_ci(t: &str, prefix: &str) -> Option<usize> {
+    let mut want = prefix.chars();
+    let mut used = 0;
+    for c in t.chars() {
+        let Some(w) = want.clone().next() else { break };
+        let mut lower = c.to_lowercase();
+        if lower.next() != Some(w) || lower.next().is_some() {
+            return None;
+        }
+        want.next();
+        used += c.len_utf8();
+    }
+    want.next().is_none().then_some(used)
+}
+
 /// Tone marks (as combining characters after NFD).
 fn is_tone_mark(c: char) -> bool {
     matches!(
@@ -142,7 +206,44 @@ struct Letter {
 }
 
 fn retone_word(w: &str) -> String {
-    if w.is_ascii() {
+    // Only a word ending in a toned a/e/y after o/u can change.
+    let mut rev = w.chars().rev();
+    let (Some(last), Some(prev)) = (rev.next(), rev.next()) else {
+        return w.to_string();
+    };
+    let toned_end = matches!(
+        last,
+        'à' | 'á'
+            | 'ả'
+            | 'ã'
+            | 'ạ'
+            | 'è'
+            | 'é'
+            | 'ẻ'
+            | 'ẽ'
+            | 'ẹ'
+            | 'ỳ'
+            | 'ý'
+            | 'ỷ'
+            | 'ỹ'
+            | 'ỵ'
+            | 'À'
+            | 'Á'
+            | 'Ả'
+            | 'Ã'
+            | 'Ạ'
+            | 'È'
+            | 'É'
+            | 'Ẻ'
+            | 'Ẽ'
+            | 'Ẹ'
+            | 'Ỳ'
+            | 'Ý'
+            | 'Ỷ'
+            | 'Ỹ'
+            | 'Ỵ'
+    );
+    if !toned_end || !matches!(prev, 'o' | 'u' | 'O' | 'U') {
         return w.to_string();
     }
     let mut letters: Vec<Letter> = Vec::with_capacity(w.len());

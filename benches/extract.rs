@@ -1,0 +1,91 @@
+//! Extraction cost next to the cost of parsing alone.
+//!
+//! The import target is that extracting costs at most 1.7× a bare `scraper::Html::parse_document`
+//! of the same page. The page is built from the repository's own fixtures (a mic.gov.vn
+//! SharePoint page and a WordPress-like page) padded with the boilerplate real portals carry
+//! (menus, sidebars, related lists, a longer body) to 20–30 KB.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use tracuu::extract::{RawPage, extract};
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/extract/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A realistic 20–30 KB article page: the fixture with a larger menu, sidebar boxes, related
+/// lists and more body paragraphs.
+fn realistic_page(base: &str, body_anchor: &str) -> String {
+    let mut menu = String::from("<div class=\"megamenu\"><ul>");
+    for i in 0..60 {
+        menu.push_str(&format!(
+            "<li><a href=\"/Pages/ChuyenMuc/{i}/Muc-{i}.html\" title=\"Chuyên mục {i}\">Chuyên mục số {i} của cổng thông tin</a></li>"
+        ));
+    }
+    menu.push_str("</ul></div>");
+    let mut sidebar = String::from("<div class=\"sidebar\"><h3>Tin đọc nhiều</h3><ul>");
+    for i in 0..25 {
+        sidebar.push_str(&format!(
+            "<li><a href=\"/Pages/TinTuc/{i}/x.html\">Hội nghị triển khai nhiệm vụ chuyển đổi số năm {} tại các địa phương</a> <span>(12/0{}/2020)</span></li>",
+            2000 + i,
+            1 + i % 9
+        ));
+    }
+    sidebar.push_str("</ul><div class=\"ads\"><img src=\"/banner.gif\"></div></div>");
+    let mut paragraphs = String::new();
+    for i in 0..12 {
+        paragraphs.push_str(&format!(
+            "<p style=\"text-align: justify;\">Đoạn {i}: Theo báo cáo của Sở Thông tin và Truyền thông, trong năm qua các cơ quan nhà nước \
+             trên địa bàn tỉnh đã tiếp nhận và xử lý hơn {} hồ sơ trực tuyến mức độ 3, 4; tỷ lệ văn bản điện tử \
+             được ký số đạt trên 95%, hệ thống một cửa điện tử được kết nối liên thông từ tỉnh đến cấp xã.</p>",
+            1000 + i * 37
+        ));
+    }
+    base.replacen(body_anchor, &format!("{body_anchor}{paragraphs}"), 1)
+        .replacen("</body>", &format!("{menu}{sidebar}</body>"), 1)
+}
+
+fn bench(c: &mut Criterion) {
+    let pages = [
+        (
+            "mic2009",
+            realistic_page(
+                &fixture("mic-vinh-long.html"),
+                "<div id=\"divArticleContent\">",
+            ),
+        ),
+        (
+            "generic",
+            realistic_page(
+                &fixture("wp-lam-dong.html"),
+                "<div class=\"entry-content\">",
+            ),
+        ),
+    ];
+    for (name, html) in &pages {
+        let mut group = c.benchmark_group(format!("extract/{name}"));
+        group.throughput(Throughput::Bytes(html.len() as u64));
+        let raw = RawPage {
+            bytes: html.clone().into_bytes(),
+            url: None,
+            source: name.to_string(),
+            http_charset: None,
+        };
+        assert!(extract(&raw).is_ok(), "bench page must extract");
+        group.bench_function("parse_only", |b| {
+            b.iter(|| black_box(scraper::Html::parse_document(black_box(html))))
+        });
+        group.bench_function("extract", |b| {
+            b.iter(|| black_box(extract(black_box(&raw))))
+        });
+        group.finish();
+        eprintln!("{name}: page size {} bytes", html.len());
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -13,7 +13,43 @@ const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{3
 
 /// True for characters that are part of a word: letters, digits, combining marks, soft hyphens.
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Fast path for the Vietnamese letters (Latin-1, Latin Extended-A/B, Latin Extended Additional).
+    if matches!(c, '\u{c0}'..='\u{24f}' | '\u{1ea0}'..='\u{1ef9}') {
+        return c != '×' && c != '÷';
+    }
     c.is_alphanumeric() || is_combining_mark(c) || c == '\u{ad}'
+}
+
+/// The lowercase of a Vietnamese letter without Unicode table lookups, or `None` when `c`
+/// is not one of the letters handled here.
+fn fast_lower(c: char) -> Option<char> {
+    let cp = c as u32;
+    match cp {
+        0x41..=0x5a => Some((cp + 0x20) as u8 as char),
+        0x61..=0x7a => Some(c),
+        0xc0..=0xde if cp != 0xd7 => char::from_u32(cp + 0x20),
+        0xdf..=0xff => Some(c),
+        // Latin Extended Additional (ạ…ỹ): upper case letters have even code points.
+        0x1ea0..=0x1ef9 => char::from_u32(cp | 1),
+        // ă, đ, ĩ, ũ, ơ, ư and their capitals alternate even/odd in Latin Extended-A/B.
+        0x102..=0x103
+        | 0x110..=0x111
+        | 0x128..=0x129
+        | 0x168..=0x169
+        | 0x1a0..=0x1a1
+        | 0x1af..=0x1b0 => {
+            let lower = if matches!(cp, 0x1af..=0x1b0) {
+                0x1b0
+            } else {
+                cp | 1
+            };
+            char::from_u32(lower)
+        }
+        _ => None,
+    }
 }
 
 /// True for the combining diacritical marks block, where NFD text keeps its accents.
@@ -38,12 +74,23 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
         out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
         return;
     }
+    // Lowercasing NFC text stays NFC except where one letter lowers to several (İ → i̇).
+    let mut expanded = false;
     let mut push = |c: char| {
         match c {
             '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {}
             'Ð' | 'Đ' => out.push('đ'),
-            c if c.is_uppercase() => out.extend(c.to_lowercase()),
-            c => out.push(c),
+            c => match fast_lower(c) {
+                Some(lower) => out.push(lower),
+                None if c.is_uppercase() => {
+                    let mut lower = c.to_lowercase();
+                    if lower.len() > 1 {
+                        expanded = true;
+                    }
+                    out.extend(&mut lower);
+                }
+                None => out.push(c),
+            },
         };
     };
     if is_nfc_quick(word.chars()) == IsNormalized::Yes {
@@ -51,8 +98,7 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
     } else {
         word.nfc().for_each(&mut push);
     }
-    // Lowercasing can, in rare cases, produce a non-NFC sequence; tone placement needs NFC.
-    if is_nfc_quick(out[start..].chars()) != IsNormalized::Yes {
+    if expanded {
         let composed: String = out[start..].nfc().collect();
         out.truncate(start);
         out.push_str(&composed);
@@ -102,6 +148,10 @@ fn canonical_tone_placement(s: &mut String, start: usize) {
     let mut rev = word.char_indices().rev();
     let Some((i2, c2)) = rev.next() else { return };
     let Some((i1, c1)) = rev.next() else { return };
+    // Fast exit for almost every word: the pattern needs a plain `o`/`u` before a toned vowel.
+    if c2.is_ascii() || !matches!(c1, 'o' | 'u') {
+        return;
+    }
     let before = rev.next().map(|(_, c)| c);
     let (b1, t1) = split_tone(c1);
     let (b2, t2) = split_tone(c2);
@@ -158,6 +208,36 @@ fn is_vowel_base(c: char) -> bool {
     )
 }
 
+/// Characters below this code point are folded through a precomputed table.
+const FOLD_TABLE_END: usize = 0x1f00;
+
+/// The folded form of every character below [`FOLD_TABLE_END`] (`'\0'` for combining marks,
+/// which folding drops), built once from the Unicode decompositions.
+fn fold_table() -> &'static [char] {
+    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..FOLD_TABLE_END as u32)
+            .map(|cp| {
+                let c = char::from_u32(cp).unwrap_or('\0');
+                match c {
+                    'đ' => 'd',
+                    'Đ' | 'Ð' => 'D',
+                    c if is_combining_mark(c) => '\0',
+                    c => {
+                        let mut first = None;
+                        decompose_canonical(c, |d| {
+                            if first.is_none() {
+                                first = Some(d);
+                            }
+                        });
+                        first.unwrap_or(c)
+                    }
+                }
+            })
+            .collect()
+    })
+}
+
 /// Appends `word` without diacritics to `out`: tones and vowel marks removed, `đ` → `d`.
 /// Expects a normalised (lowercase NFC) word; other input is folded too but keeps its case.
 pub fn fold_into(word: &str, out: &mut String) {
@@ -165,24 +245,16 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.push_str(word);
         return;
     }
+    let table = fold_table();
     for c in word.chars() {
         if c.is_ascii() {
             out.push(c);
             continue;
         }
-        match c {
-            'đ' => out.push('d'),
-            'Đ' | 'Ð' => out.push('D'),
-            c if is_combining_mark(c) => {}
-            c => {
-                let mut first = None;
-                decompose_canonical(c, |d| {
-                    if first.is_none() {
-                        first = Some(d);
-                    }
-                });
-                out.push(first.unwrap_or(c));
-            }
+        match table.get(c as usize) {
+            Some('\0') => {}
+            Some(&f) => out.push(f),
+            None => out.push(c),
         }
     }
 }
@@ -235,6 +307,22 @@ mod tests {
     fn invisible_characters_are_handled() {
         assert_eq!(normalize_text("Ủy\u{a0}ban\u{200b}nhân"), "ủy ban nhân");
         assert_eq!(normalize_word("thông\u{ad}tin"), "thôngtin");
+    }
+
+    #[test]
+    fn fast_lowercase_agrees_with_unicode() {
+        for cp in 0..0x2000u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if let Some(l) = fast_lower(c) {
+                let expected: String = c.to_lowercase().collect();
+                assert_eq!(l.to_string(), expected, "U+{cp:04X}");
+            }
+            if is_word_char(c) != (c.is_alphanumeric() || is_combining_mark(c) || c == '\u{ad}') {
+                panic!("is_word_char disagrees on U+{cp:04X}");
+            }
+        }
     }
 
     #[test]

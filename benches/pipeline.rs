@@ -58,7 +58,10 @@ fn parse_args() -> Result<Options> {
         }
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    o.out = out.unwrap_or_else(|| root.join("bench-out").join(format!("pipeline-{}", o.articles)));
+    o.out = out.unwrap_or_else(|| {
+        root.join("bench-out")
+            .join(format!("pipeline-{}", o.articles))
+    });
     Ok(o)
 }
 
@@ -78,8 +81,17 @@ impl Run {
         if self.not_implemented {
             "n/a (not implemented yet)".to_string()
         } else {
-            let first = self.stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-            format!("failed (exit {:?}: {})", self.code, first.chars().take(120).collect::<String>())
+            let first = self
+                .stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            format!(
+                "failed (exit {:?}: {})",
+                self.code,
+                first.chars().take(120).collect::<String>()
+            )
         }
     }
 }
@@ -173,15 +185,19 @@ fn load_queries(path: &Path, max: usize) -> Result<Vec<Query>> {
             .split("--")
             .filter_map(|f| {
                 let f = f.trim();
-                f.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                f.split_once('=')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             })
             .collect();
-        by_class.entry(cols[0].to_string()).or_default().push(Query {
-            class: cols[0].to_string(),
-            text: cols[1].to_string(),
-            target: cols[2].to_string(),
-            flags,
-        });
+        by_class
+            .entry(cols[0].to_string())
+            .or_default()
+            .push(Query {
+                class: cols[0].to_string(),
+                text: cols[1].to_string(),
+                target: cols[2].to_string(),
+                flags,
+            });
     }
     // Round-robin over the classes so that a cut keeps them balanced.
     let mut out = Vec::new();
@@ -276,11 +292,21 @@ fn main() -> Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let tracuu = target_dir.join("release").join("tracuu");
-    let gen_bin = target_dir.join("release").join("examples").join("gen_archive");
+    let gen_bin = target_dir
+        .join("release")
+        .join("examples")
+        .join("gen_archive");
     eprintln!("pipeline: building the release binary and the generator");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&root)
-        .args(["build", "--release", "--bin", "tracuu", "--example", "gen_archive"])
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "tracuu",
+            "--example",
+            "gen_archive",
+        ])
         .status()
         .context("running cargo build")?;
     if !status.success() {
@@ -325,7 +351,9 @@ fn main() -> Result<()> {
     }
     let pages_dir = arch.join("pages");
     let (page_count, page_bytes) = dir_bytes(&pages_dir);
-    let warc_bytes = fs::metadata(arch.join("archive.warc.gz")).map(|m| m.len()).unwrap_or(0);
+    let warc_bytes = fs::metadata(arch.join("archive.warc.gz"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     row(
         "archive",
         format!("{page_count} pages, {:.1} MB", mb(page_bytes)),
@@ -344,15 +372,19 @@ fn main() -> Result<()> {
         .map(|e| e.into_path())
         .collect();
     paths.sort();
+    let mut parse_secs = [f64::NAN; 2];
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
         let start = Instant::now();
         let nodes: usize = pool.install(|| {
             paths
                 .par_iter()
                 .map(|p| {
                     let bytes = fs::read(p).unwrap_or_default();
-                    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
+                    let head =
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
                     let text = if head.contains("windows-1258") {
                         encoding_rs::WINDOWS_1258.decode(&bytes).0.into_owned()
                     } else {
@@ -364,6 +396,7 @@ fn main() -> Result<()> {
                 .sum()
         });
         let secs = start.elapsed().as_secs_f64();
+        parse_secs[threads - 1] = secs;
         row(
             &format!("baseline: scraper parse only, {threads} thread(s)"),
             format!(
@@ -375,55 +408,70 @@ fn main() -> Result<()> {
         );
     }
 
-    // 3. Import with tracuu (default threads, and one thread through RAYON_NUM_THREADS).
+    // 3. Import with tracuu at 2 threads (the index the rest uses) and at 1 thread.
     let index = o.out.join("index");
-    let _ = fs::remove_dir_all(&index);
-    let import_args = |idx: &Path| -> Vec<String> {
+    let import_args = |idx: &Path, threads: usize| -> Vec<String> {
         vec![
             "import".into(),
             pages_dir.display().to_string(),
             "--index".into(),
             idx.display().to_string(),
+            "--threads".into(),
+            threads.to_string(),
             "--quiet".into(),
         ]
     };
     let mut imported = false;
-    let imp = run(&tracuu, &import_args(&index), &[])?;
-    if imp.ok {
-        imported = true;
-        row(
-            "tracuu import (default threads)",
-            format!(
-                "{:.0} pages/s, {:.1} MB/s",
-                page_count as f64 / imp.secs,
-                mb(page_bytes) / imp.secs
-            ),
-            format!("{:.1} s, peak RSS {}", imp.secs, rss(&imp)),
-        );
-        if let Some(last) = imp.stderr.lines().rev().find(|l| l.contains("imported")) {
-            row("tracuu import summary", last.trim().to_string(), String::new());
-        }
-    } else {
-        row("tracuu import", imp.describe_failure(), String::new());
-    }
-    if o.import_1t && imported {
-        let idx1 = o.out.join("index-1t");
-        let _ = fs::remove_dir_all(&idx1);
-        let imp1 = run(&tracuu, &import_args(&idx1), &[("RAYON_NUM_THREADS", "1")])?;
-        if imp1.ok {
+    let thread_runs: &[usize] = if o.import_1t { &[2, 1] } else { &[2] };
+    for &threads in thread_runs {
+        let idx = if threads == 2 {
+            index.clone()
+        } else {
+            o.out.join("index-1t")
+        };
+        let _ = fs::remove_dir_all(&idx);
+        let imp = run(&tracuu, &import_args(&idx, threads), &[])?;
+        if imp.ok {
+            imported |= threads == 2;
             row(
-                "tracuu import (RAYON_NUM_THREADS=1)",
+                &format!("tracuu import --threads {threads}"),
                 format!(
                     "{:.0} pages/s, {:.1} MB/s",
-                    page_count as f64 / imp1.secs,
-                    mb(page_bytes) / imp1.secs
+                    page_count as f64 / imp.secs,
+                    mb(page_bytes) / imp.secs
                 ),
-                format!("{:.1} s, peak RSS {}", imp1.secs, rss(&imp1)),
+                format!(
+                    "{:.1} s ({:.2}x parse-only at {threads} thread(s)), peak RSS {}",
+                    imp.secs,
+                    imp.secs / parse_secs[threads - 1],
+                    rss(&imp)
+                ),
             );
+            if let Some(last) = imp
+                .stderr
+                .lines()
+                .chain(String::from_utf8_lossy(&imp.stdout).lines())
+                .rfind(|l| l.contains("imported"))
+            {
+                row(
+                    &format!("tracuu import --threads {threads} summary"),
+                    last.trim().replace('|', "/"),
+                    String::new(),
+                );
+            }
         } else {
-            row("tracuu import, 1 thread", imp1.describe_failure(), String::new());
+            row(
+                &format!("tracuu import --threads {threads}"),
+                imp.describe_failure(),
+                String::new(),
+            );
+            if threads == 2 {
+                break;
+            }
         }
-        let _ = fs::remove_dir_all(&idx1);
+        if threads != 2 {
+            let _ = fs::remove_dir_all(&idx);
+        }
     }
 
     // Article text (the truth) for the size comparison and the baselines.
@@ -479,7 +527,11 @@ fn main() -> Result<()> {
             row(
                 "tracuu one-shot search process",
                 format!("p50 {:.1} ms", percentile(&walls, 50.0)),
-                format!("max {:.1} ms over {} runs", walls[walls.len() - 1], walls.len()),
+                format!(
+                    "max {:.1} ms over {} runs",
+                    walls[walls.len() - 1],
+                    walls.len()
+                ),
             );
         }
     }
@@ -496,6 +548,7 @@ fn main() -> Result<()> {
                     index.display().to_string(),
                     "--threads".into(),
                     threads.to_string(),
+                    "--quiet".into(),
                 ],
                 &[],
             )?;
@@ -507,11 +560,19 @@ fn main() -> Result<()> {
                 );
                 secs_by_threads.push(r.secs);
             } else {
-                row(&format!("tracuu rebuild --threads {threads}"), r.describe_failure(), String::new());
+                row(
+                    &format!("tracuu rebuild --threads {threads}"),
+                    r.describe_failure(),
+                    String::new(),
+                );
             }
         }
         if let [one, two] = secs_by_threads.as_slice() {
-            row("rebuild speed-up, 2 threads vs 1", format!("{:.2}x", one / two), String::new());
+            row(
+                "rebuild speed-up, 2 threads vs 1",
+                format!("{:.2}x", one / two),
+                String::new(),
+            );
         }
     }
 
@@ -525,14 +586,22 @@ fn main() -> Result<()> {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+            })
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mem = fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|t| t.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|k| k.parse::<u64>().ok())
         .map(|k| format!("{:.0} GiB", k as f64 / 1024.0 / 1024.0))
         .unwrap_or_default();
@@ -621,7 +690,11 @@ fn load_truth_paths(path: &Path) -> Result<HashMap<String, String>> {
         let v: Value = serde_json::from_str(&line?)?;
         let url = v["url"].as_str().unwrap_or("").to_string();
         // Sources are relative to the import argument (DIR/pages).
-        let rel = v["path"].as_str().unwrap_or("").trim_start_matches("pages/").to_string();
+        let rel = v["path"]
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches("pages/")
+            .to_string();
         out.insert(url, rel);
     }
     Ok(out)
@@ -630,13 +703,18 @@ fn load_truth_paths(path: &Path) -> Result<HashMap<String, String>> {
 /// The rank (1-based) of the target among a result's hits.
 fn rank_of(hits: &[Value], target: &str, rel: Option<&String>) -> Option<usize> {
     let want = tracuu::article::id_from_url(target);
-    hits.iter().position(|h| {
-        let url_hit = h["url"].as_str().is_some_and(|u| tracuu::article::id_from_url(u) == want);
-        let source = h["source"].as_str().unwrap_or("");
-        let src_hit = rel.is_some_and(|r| !r.is_empty() && (source.ends_with(r.as_str()) || source.contains(target)));
-        url_hit || src_hit
-    })
-    .map(|i| i + 1)
+    hits.iter()
+        .position(|h| {
+            let url_hit = h["url"]
+                .as_str()
+                .is_some_and(|u| tracuu::article::id_from_url(u) == want);
+            let source = h["source"].as_str().unwrap_or("");
+            let src_hit = rel.is_some_and(|r| {
+                !r.is_empty() && (source.ends_with(r.as_str()) || source.contains(target))
+            });
+            url_hit || src_hit
+        })
+        .map(|i| i + 1)
 }
 
 /// Runs the queries through `tracuu search --batch --json`: unfiltered ones in one batch,
@@ -687,7 +765,9 @@ fn tracuu_queries(
             // Results come in input order; fall back to matching the echoed query.
             let res = match lines.get(i) {
                 Some(v) if lines.len() == qs.len() => Some(v),
-                _ => lines.iter().find(|v| v["query"].as_str() == Some(q.text.as_str())),
+                _ => lines
+                    .iter()
+                    .find(|v| v["query"].as_str() == Some(q.text.as_str())),
             };
             let (rank, took) = match res {
                 Some(v) => {
@@ -719,7 +799,9 @@ fn tokenizer_baselines(docs: &[Doc], row: &mut impl FnMut(&str, String, String))
         bytes += t.len();
         texts.push(t);
     }
-    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).build();
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build();
     let start = Instant::now();
     let mut tokens = 0usize;
     for t in &texts {
@@ -734,12 +816,24 @@ fn tokenizer_baselines(docs: &[Doc], row: &mut impl FnMut(&str, String, String))
         format!("{:.1} MB/s", mb(bytes as u64) / secs),
         format!("{tokens} tokens over {:.1} MB, 1 thread", mb(bytes as u64)),
     );
-    // TODO(lead): measure tracuu's analyzer here once `tracuu::analyze::VietnameseTokenizer`
-    // exists (a tantivy Tokenizer): the same loop over the same `texts`.
+    // tracuu's analyzer (the tokenizer its text fields are indexed with) over the same texts.
+    let mut vi = tracuu::analyze::tokens::VietnameseTokenizer::default();
+    let start = Instant::now();
+    let mut vi_tokens = 0usize;
+    for t in &texts {
+        let mut stream = tantivy::tokenizer::Tokenizer::token_stream(&mut vi, t);
+        while stream.advance() {
+            vi_tokens += 1;
+        }
+    }
+    let vi_secs = start.elapsed().as_secs_f64();
     row(
         "tracuu analyzer (VietnameseTokenizer)",
-        "n/a".into(),
-        "TODO: tracuu::analyze::VietnameseTokenizer not available yet".into(),
+        format!("{:.1} MB/s", mb(bytes as u64) / vi_secs),
+        format!(
+            "{vi_tokens} tokens (syllables, folded forms, words, protected units), 1 thread; {:.2}x tantivy's time",
+            vi_secs / secs
+        ),
     );
 }
 
@@ -791,7 +885,9 @@ fn fts5_baseline(
                 "INSERT INTO docs(url, title, lead, body, agency, province, year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for d in docs {
-                ins.execute(rusqlite::params![d.url, d.title, d.lead, d.body, d.agency, d.province, d.year])?;
+                ins.execute(rusqlite::params![
+                    d.url, d.title, d.lead, d.body, d.agency, d.province, d.year
+                ])?;
             }
         }
         tx.commit()?;
@@ -828,7 +924,9 @@ fn fts5_baseline(
         } else {
             match db.prepare(&sql) {
                 Ok(mut st) => st
-                    .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(0))
+                    .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                        r.get::<_, String>(0)
+                    })
                     .map(|rows| rows.flatten().collect())
                     .unwrap_or_default(),
                 Err(_) => Vec::new(),

@@ -124,7 +124,13 @@ fn parse_args() -> Result<Options> {
 fn main() -> Result<()> {
     let opts = parse_args()?;
     let started = Instant::now();
-    let summary = generate(&opts.out, opts.articles, opts.seed, opts.formats, opts.queries)?;
+    let summary = generate(
+        &opts.out,
+        opts.articles,
+        opts.seed,
+        opts.formats,
+        opts.queries,
+    )?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "gen_archive: {} articles, {} page bytes ({:.1} KB/page), {} queries in {:.1}s ({:.0} articles/s) -> {}",
@@ -151,7 +157,13 @@ fn create(path: &Path) -> Result<BufWriter<File>> {
 }
 
 /// Writes the whole archive under `out`.
-fn generate(out: &Path, articles: u64, seed: u64, formats: Formats, queries: usize) -> Result<Summary> {
+fn generate(
+    out: &Path,
+    articles: u64,
+    seed: u64,
+    formats: Formats,
+    queries: usize,
+) -> Result<Summary> {
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut generator = Generator::new(seed, articles, queries);
     let mut truth = create(&out.join("truth.jsonl"))?;
@@ -204,10 +216,12 @@ fn generate(out: &Path, articles: u64, seed: u64, formats: Formats, queries: usi
             )
             .context("writing archive.warc.gz")?;
         }
-        serde_json::to_writer(&mut truth, &story.truth_json(&rel)).context("writing truth.jsonl")?;
+        serde_json::to_writer(&mut truth, &story.truth_json(&rel))
+            .context("writing truth.jsonl")?;
         truth.write_all(b"\n")?;
         if let Some(n) = ndjson.as_mut() {
-            serde_json::to_writer(&mut *n, &story.article_json()).context("writing articles.ndjson")?;
+            serde_json::to_writer(&mut *n, &story.article_json())
+                .context("writing articles.ndjson")?;
             n.write_all(b"\n")?;
         }
     }
@@ -302,7 +316,10 @@ mod tests {
             let title = a["title"].as_str().unwrap();
             let mut escaped = String::new();
             text::escape(title, &mut escaped);
-            assert!(nfc.contains(&escaped), "title {title:?} not in the decoded page");
+            assert!(
+                nfc.contains(&escaped),
+                "title {title:?} not in the decoded page"
+            );
             checked += 1;
         }
         assert!(checked > 0, "no windows-1258 page among 200");
@@ -315,7 +332,12 @@ mod tests {
         let truth = fs::read_to_string(d.path().join("truth.jsonl")).unwrap();
         let urls: std::collections::HashSet<String> = truth
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["url"].as_str().unwrap().to_string())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(urls.len(), 400, "urls are unique");
         let q = fs::read_to_string(d.path().join("queries.tsv")).unwrap();

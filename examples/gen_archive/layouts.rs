@@ -133,7 +133,10 @@ impl Page<'_> {
                     _ => noisy.push(' '),
                 }
             }
-            if word.chars().count() > 6 && word.chars().all(char::is_alphabetic) && self.rng.below(60) == 0 {
+            if word.chars().count() > 6
+                && word.chars().all(char::is_alphabetic)
+                && self.rng.below(60) == 0
+            {
                 let mut chars = word.chars();
                 let head: String = chars.by_ref().take(3).collect();
                 noisy.push_str(&head);
@@ -191,11 +194,20 @@ impl Page<'_> {
     /// Sidebar boxes until about `bytes` bytes were written.
     fn filler(&mut self, bytes: usize, style: &str) {
         let start = self.h.len();
-        let boxes = ["Tin mới", "Tin đọc nhiều", "Văn bản mới", "Liên kết website", "Thông báo"];
+        let boxes = [
+            "Tin mới",
+            "Tin đọc nhiều",
+            "Văn bản mới",
+            "Liên kết website",
+            "Thông báo",
+        ];
         let mut b = 0usize;
         while self.h.len() - start < bytes {
             let title = boxes[b % boxes.len()];
-            let _ = write!(self.h, "<div class=\"{style}\"><h3 class=\"box-title\">{title}</h3>\n");
+            let _ = writeln!(
+                self.h,
+                "<div class=\"{style}\"><h3 class=\"box-title\">{title}</h3>"
+            );
             match b % boxes.len() {
                 2 => {
                     self.raw("<ul class=\"docs\">\n");
@@ -213,7 +225,11 @@ impl Page<'_> {
                     let first = self.rng.below(vocab::PROVINCES.len());
                     for i in 0..20 {
                         let p = &vocab::PROVINCES[(first + i) % vocab::PROVINCES.len()];
-                        let _ = write!(self.h, "<option value=\"https://{}.gov.vn\">Cổng TTĐT {}</option>\n", p.slug, p.name);
+                        let _ = writeln!(
+                            self.h,
+                            "<option value=\"https://{}.gov.vn\">Cổng TTĐT {}</option>",
+                            p.slug, p.name
+                        );
                     }
                     self.raw("</select>\n");
                 }
@@ -221,7 +237,7 @@ impl Page<'_> {
                     self.raw("<ul class=\"news-list\">\n");
                     for _ in 0..6 {
                         let id = self.rng.range(1000, 999_999);
-                        self.headline_link(&format!("/tin-tuc/{id}.html"), b % 2 == 0);
+                        self.headline_link(&format!("/tin-tuc/{id}.html"), b.is_multiple_of(2));
                     }
                     self.raw("</ul>\n");
                 }
@@ -242,14 +258,14 @@ impl Page<'_> {
         }
         let n = s.paras.len();
         for (i, p) in s.paras.iter().enumerate() {
-            if let Some(cap) = s.captions.get(i) {
-                if i > 0 {
-                    let img = self.rng.range(10000, 99999);
-                    let html = photo.replace("{IMG}", &img.to_string());
-                    let mut escaped = String::new();
-                    text::escape(cap, &mut escaped);
-                    self.raw(&html.replace("{CAP}", &escaped));
-                }
+            if let Some(cap) = s.captions.get(i)
+                && i > 0
+            {
+                let img = self.rng.range(10000, 99999);
+                let html = photo.replace("{IMG}", &img.to_string());
+                let mut escaped = String::new();
+                text::escape(cap, &mut escaped);
+                self.raw(&html.replace("{CAP}", &escaped));
             }
             self.raw("<p>");
             self.text(p);
@@ -262,7 +278,7 @@ impl Page<'_> {
 
     fn footer(&mut self, class: &str) {
         let s = self.s;
-        let _ = write!(self.h, "<div class=\"{class}\">\n");
+        let _ = writeln!(self.h, "<div class=\"{class}\">");
         let street = *self.rng.pick(&vocab::STREETS);
         let prov = s.province.map(|p| p.name).unwrap_or("Hà Nội");
         for line in vocab::FOOTER.iter() {
@@ -307,7 +323,11 @@ fn weekday(s: &Story) -> &'static str {
 
 fn iso(s: &Story) -> String {
     let t = s.time.unwrap_or_default();
-    format!("{}T{}+07:00", s.date.format("%Y-%m-%d"), t.format("%H:%M:%S"))
+    format!(
+        "{}T{}+07:00",
+        s.date.format("%Y-%m-%d"),
+        t.format("%H:%M:%S")
+    )
 }
 
 fn build(s: &Story, pools: &Pools, fill: usize) -> String {
@@ -342,9 +362,9 @@ fn mic_sharepoint(p: &mut Page, fill: usize) {
     p.raw("\r\n</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"/_layouts/1066/styles/Themable/corev4.css?rev=cubXa6K6Ngs1yW0RLuYFfg%3D%3D\"/>\n");
     if s.has_canonical {
         if p.rng.chance(0.5) {
-            let _ = write!(p.h, "<link rel=\"canonical\" href=\"{}\"/>\n", s.url);
+            let _ = writeln!(p.h, "<link rel=\"canonical\" href=\"{}\"/>", s.url);
         } else {
-            let _ = write!(p.h, "<meta property=\"og:url\" content=\"{}\"/>\n", s.url);
+            let _ = writeln!(p.h, "<meta property=\"og:url\" content=\"{}\"/>", s.url);
         }
     }
     p.raw("<script type=\"text/javascript\">var _fV4UI = true; var L_Menu_BaseUrl=\"\"; var L_Menu_LCID=\"1066\"; var L_Menu_SiteTheme=\"\";</script>\n");
@@ -589,7 +609,10 @@ fn nukeviet(p: &mut Page, fill: usize) {
     p.raw("</strong></div>\n");
     if let Some(cap) = s.captions.first() {
         let img = p.rng.range(1000, 9999);
-        let _ = write!(p.h, "<figure class=\"article center\"><img alt=\"\" src=\"/uploads/news/{img}.jpg\" class=\"img-thumbnail\"/><figcaption>");
+        let _ = write!(
+            p.h,
+            "<figure class=\"article center\"><img alt=\"\" src=\"/uploads/news/{img}.jpg\" class=\"img-thumbnail\"/><figcaption>"
+        );
         p.attr(cap);
         p.raw("</figcaption></figure>\n");
     }
@@ -606,7 +629,11 @@ fn nukeviet(p: &mut Page, fill: usize) {
         p.raw("</p>\n");
     }
     p.raw("<p class=\"h5 text-right\"><strong>Nguồn tin: </strong>");
-    let src = if p.rng.chance(0.6) { s.agency.short.clone() } else { s.agency.canonical.clone() };
+    let src = if p.rng.chance(0.6) {
+        s.agency.short.clone()
+    } else {
+        s.agency.canonical.clone()
+    };
     p.text(&src);
     p.raw("</p>\n</div>\n");
     if !s.tags.is_empty() {
@@ -621,11 +648,15 @@ fn nukeviet(p: &mut Page, fill: usize) {
     p.raw("<div class=\"news-rating\">Đánh giá bài viết: <span class=\"stars\">★★★★★</span> Tổng số điểm là 0 trong 0 đánh giá</div>\n</div></div>\n<div class=\"news_column panel panel-default\"><div class=\"panel-heading\"><strong>Tin liên quan</strong></div><ul class=\"related\">\n");
     for r in &s.related.clone() {
         let id = p.rng.range(100, 99999);
-        let _ = write!(p.h, "<li><a href=\"/news/{topic_slug}/{}-{id}.html\">", text::slug(r));
-        p.attr(r);
         let _ = write!(
             p.h,
-            "</a> <em>({:02}/{:02}/{})</em></li>\n",
+            "<li><a href=\"/news/{topic_slug}/{}-{id}.html\">",
+            text::slug(r)
+        );
+        p.attr(r);
+        let _ = writeln!(
+            p.h,
+            "</a> <em>({:02}/{:02}/{})</em></li>",
             p.rng.range(1, 28),
             p.rng.range(1, 12),
             p.rng.range(2010, 2021)
@@ -674,7 +705,11 @@ fn old_table(p: &mut Page, fill: usize) {
     let start = p.rng.below(vocab::MENU.len());
     for i in 0..20 {
         let label = vocab::MENU[(start + i) % vocab::MENU.len()];
-        let _ = write!(p.h, "<tr><td><img src=\"images/arrow.gif\"> <a href=\"news.asp?cat={}\">", i + 1);
+        let _ = write!(
+            p.h,
+            "<tr><td><img src=\"images/arrow.gif\"> <a href=\"news.asp?cat={}\">",
+            i + 1
+        );
         p.attr(label);
         p.raw("</a></td></tr>\n");
     }
@@ -699,7 +734,7 @@ fn old_table(p: &mut Page, fill: usize) {
     p.raw("</i></td></tr>\n<tr><td class=\"content\">\n");
     p.paragraphs(
         "<p align=\"center\"><img src=\"upload/{IMG}.jpg\" width=\"400\"><br><i>{CAP}</i></p>\n",
-        p.s.idx % 3 == 0,
+        p.s.idx.is_multiple_of(3),
     );
     if let Some(a) = &s.author {
         p.raw("<p align=\"right\"><b>");
@@ -711,9 +746,9 @@ fn old_table(p: &mut Page, fill: usize) {
         let id = p.rng.range(100, 99999);
         let _ = write!(p.h, "• <a href=\"news.asp?id={id}\">");
         p.attr(r);
-        let _ = write!(
+        let _ = writeln!(
             p.h,
-            "</a> ({:02}/{:02}/{})<br>\n",
+            "</a> ({:02}/{:02}/{})<br>",
             p.rng.range(1, 28),
             p.rng.range(1, 12),
             p.rng.range(2005, 2012)
@@ -789,7 +824,10 @@ fn joomla(p: &mut Page, fill: usize) {
     p.raw("</div>\n<ul class=\"pager pagenav\"><li class=\"previous\"><a href=\"#\" rel=\"prev\">&lt; Trước</a></li><li class=\"next\"><a href=\"#\" rel=\"next\">Tiếp &gt;</a></li></ul>\n</div>\n<div class=\"moduletable\"><h3>Tin cùng chuyên mục</h3><ul class=\"category-module\">\n");
     for r in &s.related.clone() {
         let id = p.rng.range(100, 99999);
-        let _ = write!(p.h, "<li><a class=\"mod-articles-category-title\" href=\"index.php?option=com_content&amp;view=article&amp;id={id}\">");
+        let _ = write!(
+            p.h,
+            "<li><a class=\"mod-articles-category-title\" href=\"index.php?option=com_content&amp;view=article&amp;id={id}\">"
+        );
         p.attr(r);
         p.raw("</a></li>\n");
     }

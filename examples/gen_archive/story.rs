@@ -437,30 +437,56 @@ impl Generator {
             let pp = province_phrase(p);
             let ps = province_short(p);
             let mut roster = Vec::new();
-            let mut add = |rng: &mut Rng, title: &'static str, org_short: String, org_long: String| {
-                let female = rng.chance(0.25);
-                let name = loop {
-                    let n = person_name(rng, female, 3);
-                    if used_names.insert(n.clone()) {
-                        break n;
-                    }
+            let mut add =
+                |rng: &mut Rng, title: &'static str, org_short: String, org_long: String| {
+                    let female = rng.chance(0.25);
+                    let name = loop {
+                        let n = person_name(rng, female, 3);
+                        if used_names.insert(n.clone()) {
+                            break n;
+                        }
+                    };
+                    roster.push(Official {
+                        name,
+                        title,
+                        org_short,
+                        org_long,
+                        female,
+                    });
                 };
-                roster.push(Official {
-                    name,
-                    title,
-                    org_short,
-                    org_long,
-                    female,
-                });
-            };
-            add(&mut rng, "Chủ tịch", format!("UBND {ps}"), format!("Ủy ban nhân dân {pp}"));
+            add(
+                &mut rng,
+                "Chủ tịch",
+                format!("UBND {ps}"),
+                format!("Ủy ban nhân dân {pp}"),
+            );
             for _ in 0..3 {
-                add(&mut rng, "Phó Chủ tịch", format!("UBND {ps}"), format!("Ủy ban nhân dân {pp}"));
+                add(
+                    &mut rng,
+                    "Phó Chủ tịch",
+                    format!("UBND {ps}"),
+                    format!("Ủy ban nhân dân {pp}"),
+                );
             }
             let committee = if p.city { "Thành ủy" } else { "Tỉnh ủy" };
-            add(&mut rng, "Bí thư", format!("{committee} {}", p.name), format!("{committee} {}", p.name));
-            add(&mut rng, "Trưởng Ban Tổ chức", committee.to_string(), committee.to_string());
-            add(&mut rng, "Chủ tịch", format!("HĐND {ps}"), format!("Hội đồng nhân dân {pp}"));
+            add(
+                &mut rng,
+                "Bí thư",
+                format!("{committee} {}", p.name),
+                format!("{committee} {}", p.name),
+            );
+            add(
+                &mut rng,
+                "Trưởng Ban Tổ chức",
+                committee.to_string(),
+                committee.to_string(),
+            );
+            add(
+                &mut rng,
+                "Chủ tịch",
+                format!("HĐND {ps}"),
+                format!("Hội đồng nhân dân {pp}"),
+            );
             for d in vocab::DEPTS.iter() {
                 let short = if d.abbr == d.full {
                     format!("Sở {}", d.full)
@@ -484,7 +510,11 @@ impl Generator {
                 };
                 let (title, org_short, org_long) = if name.starts_with("Văn phòng") {
                     (
-                        if *t == "Bộ trưởng" { "Bộ trưởng, Chủ nhiệm" } else { "Phó Chủ nhiệm" },
+                        if *t == "Bộ trưởng" {
+                            "Bộ trưởng, Chủ nhiệm"
+                        } else {
+                            "Phó Chủ nhiệm"
+                        },
                         short.to_string(),
                         name.to_string(),
                     )
@@ -637,7 +667,8 @@ impl Generator {
                         // Only documents issued by then (codes without a year are old ones).
                         let mut pick = rng.pick(&vocab::FAMOUS_DOCS);
                         for _ in 0..8 {
-                            let issued = pick.1.split('/').nth(1).and_then(|y| y.parse::<i32>().ok());
+                            let issued =
+                                pick.1.split('/').nth(1).and_then(|y| y.parse::<i32>().ok());
                             if issued.is_none_or(|y| y <= s.year) {
                                 break;
                             }
@@ -708,7 +739,9 @@ impl Generator {
 
     /// Generates article `idx`.
     pub fn next_story(&mut self, idx: u64) -> Story {
-        let mut rng = Rng::new(self.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ idx.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = Rng::new(
+            self.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ idx.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        );
         for _ in 0..2 {
             rng.next_u64();
         }
@@ -722,18 +755,30 @@ impl Generator {
         let (y0, y1) = layout.years();
         let year = rng.range(y0 as u64, y1 as u64) as i32;
         let doy = rng.range(0, 364) as i64;
-        let mut date = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default() + Duration::days(doy);
+        let mut date =
+            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default() + Duration::days(doy);
         if date.year() != year {
             date = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
         }
-        if layout == Layout::Chinhphu && date > NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default() {
-            date = NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default() - Duration::days(doy % 200);
+        if layout == Layout::Chinhphu
+            && date > NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default()
+        {
+            date = NaiveDate::from_ymd_opt(2025, 10, 31).unwrap_or_default()
+                - Duration::days(doy % 200);
         }
-        let secs = if layout == Layout::Joomla { rng.range(0, 59) } else { 0 };
+        let secs = if layout == Layout::Joomla {
+            rng.range(0, 59)
+        } else {
+            0
+        };
         let time = if layout == Layout::OldTable && rng.chance(0.5) {
             None
         } else {
-            NaiveTime::from_hms_opt(rng.range(6, 21) as u32, rng.range(0, 59) as u32, secs as u32)
+            NaiveTime::from_hms_opt(
+                rng.range(6, 21) as u32,
+                rng.range(0, 59) as u32,
+                secs as u32,
+            )
         };
 
         // Who: the portal owner and, for mic.gov.vn, a byline that may name another agency.
@@ -808,7 +853,9 @@ impl Generator {
             // A near miss (same number, another year or kind) goes to a later article.
             let near = if let Some((num, rest)) = code.split_once('/') {
                 match rest.split_once('/') {
-                    Some((y, kind)) => format!("{num}/{}/{kind}", y.parse::<i32>().unwrap_or(year) + 1),
+                    Some((y, kind)) => {
+                        format!("{num}/{}/{kind}", y.parse::<i32>().unwrap_or(year) + 1)
+                    }
                     None => format!("{num}/{year}/QĐ-UBND"),
                 }
             } else {
@@ -890,7 +937,10 @@ impl Generator {
                 if let Some(d) = docs.first()
                     && rng.chance(0.4)
                 {
-                    title = format!("Triển khai {d} về {}", rng.pick(vocab::TOPICS[topic_idx].phrases));
+                    title = format!(
+                        "Triển khai {d} về {}",
+                        rng.pick(vocab::TOPICS[topic_idx].phrases)
+                    );
                 }
             }
             _ => {}
@@ -999,7 +1049,11 @@ impl Generator {
         }
 
         // Style: tone placement of the writer, and a few mixed articles.
-        let style = if rng.chance(0.3) { Placement::Old } else { Placement::New };
+        let style = if rng.chance(0.3) {
+            Placement::Old
+        } else {
+            Placement::New
+        };
         let mixed = rng.chance(0.1);
         if style == Placement::Old {
             title = text::place_tones(&title, Placement::Old);
@@ -1108,11 +1162,18 @@ impl Generator {
         };
         let lead_repeated = matches!(layout, Layout::MicSharePoint) && rng.chance(0.4)
             || matches!(layout, Layout::OldTable) && rng.chance(0.2);
-        let n_caps = if rng.chance(0.6) { rng.range(1, 3) as usize } else { 0 };
+        let n_caps = if rng.chance(0.6) {
+            rng.range(1, 3) as usize
+        } else {
+            0
+        };
         let captions = (0..n_caps)
             .map(|i| match (i + rng.below(4)) % 4 {
                 0 => "Quang cảnh hội nghị".to_string(),
-                1 => format!("Đại biểu phát biểu tại buổi làm việc về {}", rng.pick(vocab::TOPICS[topic_idx].phrases)),
+                1 => format!(
+                    "Đại biểu phát biểu tại buổi làm việc về {}",
+                    rng.pick(vocab::TOPICS[topic_idx].phrases)
+                ),
                 2 => "Lãnh đạo tỉnh trao tặng bằng khen cho các tập thể, cá nhân".to_string(),
                 _ => format!("Ảnh: {}", rng.pick(&vocab::PEN_NAMES)),
             })
@@ -1137,7 +1198,11 @@ impl Generator {
         if let Some(class) = target {
             let flat = |s: &str| s.replace(['\t', '\n'], " ");
             let cand = match class {
-                QClass::TitleNodiac => Some((text::fold(&title).to_lowercase(), String::new(), vec![title_key])),
+                QClass::TitleNodiac => Some((
+                    text::fold(&title).to_lowercase(),
+                    String::new(),
+                    vec![title_key],
+                )),
                 QClass::ToneVariant => {
                     let flipped = if text::place_tones(&title, Placement::New) == title {
                         text::place_tones(&title, Placement::Old)
@@ -1156,7 +1221,12 @@ impl Generator {
                 }
                 QClass::Official => target_name.as_ref().map(|n| {
                     let q = if rng.chance(0.5) {
-                        let t = title.split(n.as_str()).next().unwrap_or("").trim().to_string();
+                        let t = title
+                            .split(n.as_str())
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string();
                         let t = t.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
                         format!("{t} {n}").trim().to_string()
                     } else {
@@ -1168,15 +1238,28 @@ impl Generator {
                     .as_ref()
                     .map(|n| (text::fold(n).to_lowercase(), String::new(), vec![])),
                 QClass::Abbrev => abbrev_swap(&title).map(|q| (q, String::new(), vec![title_key])),
-                QClass::DocCode => target_code.as_ref().map(|c| (code_variant(c, &mut rng), String::new(), vec![])),
+                QClass::DocCode => target_code
+                    .as_ref()
+                    .map(|c| (code_variant(c, &mut rng), String::new(), vec![])),
                 QClass::Filtered => {
-                    let q = if rng.chance(0.5) { text::fold(&core).to_lowercase() } else { core.clone() };
+                    let q = if rng.chance(0.5) {
+                        text::fold(&core).to_lowercase()
+                    } else {
+                        core.clone()
+                    };
                     if rng.chance(0.5) || province.is_none() {
-                        Some((q, format!("--agency={agency_truth} --year={year}"), vec![fk_agency]))
+                        Some((
+                            q,
+                            format!("--agency={agency_truth} --year={year}"),
+                            vec![fk_agency],
+                        ))
                     } else {
                         Some((
                             q,
-                            format!("--province={} --year={year}", province.map(|p| p.name).unwrap_or("")),
+                            format!(
+                                "--province={} --year={year}",
+                                province.map(|p| p.name).unwrap_or("")
+                            ),
                             vec![fk_prov],
                         ))
                     }
@@ -1228,8 +1311,18 @@ impl Generator {
         writeln!(out, "class\tquery\ttarget_url\tflags")?;
         let mut n = 0;
         for c in &self.candidates {
-            if c.keys.iter().all(|k| self.counts.get(k).copied().unwrap_or(0) == 1) {
-                writeln!(out, "{}\t{}\t{}\t{}", c.class.name(), c.query, c.url, c.flags)?;
+            if c.keys
+                .iter()
+                .all(|k| self.counts.get(k).copied().unwrap_or(0) == 1)
+            {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    c.class.name(),
+                    c.query,
+                    c.url,
+                    c.flags
+                )?;
                 n += 1;
             }
         }
@@ -1244,7 +1337,11 @@ fn head_title(agency: &Agency, deputy: bool) -> &'static str {
     match (c, deputy) {
         _ if agency.province.is_none() => {
             if c.starts_with("Văn phòng") {
-                if deputy { "Phó Chủ nhiệm" } else { "Bộ trưởng, Chủ nhiệm" }
+                if deputy {
+                    "Phó Chủ nhiệm"
+                } else {
+                    "Bộ trưởng, Chủ nhiệm"
+                }
             } else if deputy {
                 "Thứ trưởng"
             } else {
@@ -1252,10 +1349,18 @@ fn head_title(agency: &Agency, deputy: bool) -> &'static str {
             }
         }
         _ if c.starts_with("Sở ") => {
-            if deputy { "Phó Giám đốc" } else { "Giám đốc" }
+            if deputy {
+                "Phó Giám đốc"
+            } else {
+                "Giám đốc"
+            }
         }
         _ if c.starts_with("Ban ") => {
-            if deputy { "Phó Trưởng ban" } else { "Trưởng ban" }
+            if deputy {
+                "Phó Trưởng ban"
+            } else {
+                "Trưởng ban"
+            }
         }
         (_, true) => "Phó Chủ tịch",
         (_, false) => "Chủ tịch",

@@ -193,7 +193,11 @@ pub const DEPTS: [DeptKind; 12] = [
 
 /// Central bodies: canonical name, abbreviated form, topics.
 pub const MINISTRIES: [(&str, &str, &[usize]); 8] = [
-    ("Bộ Thông tin và Truyền thông", "Bộ TT&TT", &[0, 1, 8, 9, 10, 15]),
+    (
+        "Bộ Thông tin và Truyền thông",
+        "Bộ TT&TT",
+        &[0, 1, 8, 9, 10, 15],
+    ),
     ("Bộ Tài nguyên và Môi trường", "Bộ TN&MT", &[11, 5]),
     ("Bộ Khoa học và Công nghệ", "Bộ KH&CN", &[12, 0]),
     ("Văn phòng Chính phủ", "VPCP", &[2, 7, 0]),
@@ -519,8 +523,8 @@ pub const FAMILY: [(&str, u32); 26] = [
 ];
 
 pub const MIDDLE_M: [&str; 18] = [
-    "Văn", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Hoàng", "Xuân", "Công", "Đình",
-    "Trọng", "Bá", "Tuấn", "Thành", "Duy", "Quang", "Tấn",
+    "Văn", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Hoàng", "Xuân", "Công", "Đình", "Trọng",
+    "Bá", "Tuấn", "Thành", "Duy", "Quang", "Tấn",
 ];
 
 pub const MIDDLE_F: [&str; 10] = [
@@ -529,34 +533,89 @@ pub const MIDDLE_F: [&str; 10] = [
 
 /// Given names; several carry oa/oe/uy syllables that are written in both tone placements.
 pub const GIVEN_M: [&str; 40] = [
-    "Hòa", "Họa", "Thủy", "Hùng", "Dũng", "Tuấn", "Minh", "Trung", "Thanh", "Sơn", "Hải",
-    "Nam", "Bình", "Phúc", "Quý", "Huy", "Khoa", "Tốt", "Lợi", "Thắng", "Cường", "Long",
-    "Việt", "Tâm", "Vinh", "Hiếu", "Trí", "Toàn", "Khỏe", "Thụy", "Hoạt", "Quang", "Phong",
-    "Kiên", "Đạt", "Hưng", "Lộc", "Nghĩa", "Thọ", "Thuận",
+    "Hòa", "Họa", "Thủy", "Hùng", "Dũng", "Tuấn", "Minh", "Trung", "Thanh", "Sơn", "Hải", "Nam",
+    "Bình", "Phúc", "Quý", "Huy", "Khoa", "Tốt", "Lợi", "Thắng", "Cường", "Long", "Việt", "Tâm",
+    "Vinh", "Hiếu", "Trí", "Toàn", "Khỏe", "Thụy", "Hoạt", "Quang", "Phong", "Kiên", "Đạt", "Hưng",
+    "Lộc", "Nghĩa", "Thọ", "Thuận",
 ];
 
 pub const GIVEN_F: [&str; 28] = [
-    "Lan", "Hương", "Thúy", "Hòe", "Thoa", "Loan", "Oanh", "Nga", "Tuyết", "Quỳnh", "Hạnh",
-    "Phượng", "Mai", "Hồng", "Liên", "Trang", "Hằng", "Yến", "Dung", "Thủy", "Xòe", "Ngọc",
-    "Vân", "Hòa", "Nhung", "Linh", "Thảo", "Huệ",
+    "Lan",
+    "Hương",
+    "Thúy",
+    "Hòe",
+    "Thoa",
+    "Loan",
+    "Oanh",
+    "Nga",
+    "Tuyết",
+    "Quỳnh",
+    "Hạnh",
+    "Phượng",
+    "Mai",
+    "Hồng",
+    "Liên",
+    "Trang",
+    "Hằng",
+    "Yến",
+    "Dung",
+    "Thủy",
+    "Xòe",
+    "Ngọc",
+    "Vân",
+    "Hòa",
+    "Nhung",
+    "Linh",
+    "Thảo",
+    "Huệ",
 ];
 
 /// Two-syllable pen names used in bylines.
 pub const PEN_NAMES: [&str; 36] = [
-    "Minh Thanh", "Hoàng Anh", "Thu Hà", "Ngọc Lan", "Văn Tú", "Hải Yến", "Quang Huy",
-    "Thanh Tâm", "Phương Thảo", "Minh Khoa", "Thùy Dung", "Đức Minh", "Bảo Ngọc", "Kim Oanh",
-    "Tuấn Anh", "Hồng Nhung", "Trung Hiếu", "Mai Hương", "Việt Hòa", "Thủy Tiên", "Xuân Trường",
-    "Diệu Linh", "Hữu Phước", "Ngọc Hòe", "Anh Thư", "Gia Huy", "Khánh Vy", "Quốc Việt",
-    "Lệ Thủy", "Thanh Huyền", "Hoài Nam", "Phú Lộc", "Nhật Minh", "Cẩm Tú", "Hà Phương",
+    "Minh Thanh",
+    "Hoàng Anh",
+    "Thu Hà",
+    "Ngọc Lan",
+    "Văn Tú",
+    "Hải Yến",
+    "Quang Huy",
+    "Thanh Tâm",
+    "Phương Thảo",
+    "Minh Khoa",
+    "Thùy Dung",
+    "Đức Minh",
+    "Bảo Ngọc",
+    "Kim Oanh",
+    "Tuấn Anh",
+    "Hồng Nhung",
+    "Trung Hiếu",
+    "Mai Hương",
+    "Việt Hòa",
+    "Thủy Tiên",
+    "Xuân Trường",
+    "Diệu Linh",
+    "Hữu Phước",
+    "Ngọc Hòe",
+    "Anh Thư",
+    "Gia Huy",
+    "Khánh Vy",
+    "Quốc Việt",
+    "Lệ Thủy",
+    "Thanh Huyền",
+    "Hoài Nam",
+    "Phú Lộc",
+    "Nhật Minh",
+    "Cẩm Tú",
+    "Hà Phương",
     "Trọng Đạt",
 ];
 
 /// Syllables that make up generated commune and district names.
 pub const PLACE_SYL: [&str; 44] = [
     "Tân", "Phước", "Hưng", "An", "Bình", "Long", "Thạnh", "Hòa", "Mỹ", "Phú", "Đông", "Tây",
-    "Vĩnh", "Thuận", "Lộc", "Thành", "Lợi", "Hiệp", "Trung", "Quang", "Minh", "Đức", "Hải",
-    "Sơn", "Thủy", "Lâm", "Yên", "Xuân", "Cẩm", "Gia", "Khánh", "Phong", "Tiến", "Hội", "Nghĩa",
-    "Châu", "Điền", "Kỳ", "Quới", "Thới", "Hựu", "Khương", "Định", "Hậu",
+    "Vĩnh", "Thuận", "Lộc", "Thành", "Lợi", "Hiệp", "Trung", "Quang", "Minh", "Đức", "Hải", "Sơn",
+    "Thủy", "Lâm", "Yên", "Xuân", "Cẩm", "Gia", "Khánh", "Phong", "Tiến", "Hội", "Nghĩa", "Châu",
+    "Điền", "Kỳ", "Quới", "Thới", "Hựu", "Khương", "Định", "Hậu",
 ];
 
 /// Things the distinctive sentence counts.
@@ -843,5 +902,11 @@ pub const MIC_CATEGORIES: [(u32, &str); 6] = [
 
 /// Weekday names, Monday first.
 pub const WEEKDAYS: [&str; 7] = [
-    "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật",
+    "Thứ hai",
+    "Thứ ba",
+    "Thứ tư",
+    "Thứ năm",
+    "Thứ sáu",
+    "Thứ bảy",
+    "Chủ nhật",
 ];

@@ -117,7 +117,13 @@ impl<W: Write> WarcWriter<W> {
     }
 
     /// The warcinfo record that opens the file.
-    pub fn warcinfo(&mut self, record_id: &str, date: &str, filename: &str, info: &str) -> io::Result<()> {
+    pub fn warcinfo(
+        &mut self,
+        record_id: &str,
+        date: &str,
+        filename: &str,
+        info: &str,
+    ) -> io::Result<()> {
         self.record(
             &[
                 ("WARC-Type", "warcinfo".to_string()),
@@ -151,7 +157,10 @@ impl<W: Write> WarcWriter<W> {
                 ("WARC-Date", date.to_string()),
                 ("WARC-Record-ID", format!("<urn:uuid:{record_id}>")),
                 ("WARC-Payload-Digest", payload_digest(payload)),
-                ("Content-Type", "application/http; msgtype=response".to_string()),
+                (
+                    "Content-Type",
+                    "application/http; msgtype=response".to_string(),
+                ),
             ],
             &[http_head.as_bytes(), payload],
         )
@@ -171,9 +180,6 @@ mod tests {
         let hex: String = sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI======");
-        assert_eq!(
-            payload_digest(b""),
-            "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
-        );
+        assert_eq!(payload_digest(b""), "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ");
     }
 }

@@ -12,7 +12,9 @@ const MIN_F1: f64 = 0.965;
 
 fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.join("data/ud-vi-vtb/dev_raw.txt").exists().then_some(dir)
+    dir.join("data/ud-vi-vtb/dev_raw.txt")
+        .exists()
+        .then_some(dir)
 }
 
 #[test]
@@ -26,7 +28,10 @@ fn dev_split_f1() {
     let mut pred = tempfile::NamedTempFile::new().unwrap();
     for line in raw.lines() {
         let out = seg.segment_line(line);
-        assert_eq!(out.replace('_', " ").split_whitespace().count(), line.split_whitespace().count());
+        assert_eq!(
+            out.replace('_', " ").split_whitespace().count(),
+            line.split_whitespace().count()
+        );
         writeln!(pred, "{out}").unwrap();
     }
     pred.flush().unwrap();
@@ -44,7 +49,11 @@ fn dev_split_f1() {
     };
     let text = String::from_utf8_lossy(&run.stdout);
     eprintln!("{text}");
-    assert!(run.status.success(), "seg_f1.py failed: {}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "seg_f1.py failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(!text.contains("warning"), "syllable counts changed: {text}");
     let f1: f64 = text
         .split_whitespace()

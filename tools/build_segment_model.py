@@ -416,22 +416,40 @@ def key_slot(key, bits):
 
 
 def table_bits(n):
+    """Slot count (as bits) keeping the load factor at most 1/2: misses stay cheap to probe."""
     bits = 4
-    while (1 << bits) < n * 100 // 85 + 1:  # load factor at most 0.85
+    while (1 << bits) < 2 * n:
         bits += 1
     return bits
 
 
+def open_table(items, bits, slot_of, empty=0):
+    """Linear-probing table: list of (key, value) per slot, (0, empty) when empty."""
+    mask = (1 << bits) - 1
+    slots = [(0, empty)] * (1 << bits)
+    for k, v in items:
+        h = slot_of(k) & mask
+        while slots[h][0] != 0:
+            h = (h + 1) & mask
+        slots[h] = (k, v)
+    return slots
+
+
 def write_model(path, tables, model):
     """Layout (little endian):
-    magic b"TRSG", u32 version=1,
-    u32 syllable count V, u32 syllable slot bits SB, u32 key count K, u32 key slot bits KB, u32 dense count D,
-    syllable strings: u32 byte length then UTF-8 blob,
-    syllable entries, (1 << SB) slots of (u32 string offset, u32 byte length, u32 id); id 0 = empty slot;
-        slot = FNV-1a-64(bytes) & mask, linear probing; both tone placements of a syllable are entries,
-    key slots, (1 << KB) u64 keys then (1 << KB) u32 values; key 0 = empty;
-        slot = (key * 0x9E3779B97F4A7C15) >> (64 - KB), linear probing,
+    magic b"TRSG", u32 version=2,
+    u32 syllable count V, u32 syllable slot bits SB, u32 pair slot bits PB, u32 long-key slot bits LB,
+    u32 dense weight count D,
+    syllable strings: u32 byte length then the UTF-8 blob;
+    syllables: (1 << SB) slots of (u32 fingerprint, u32 string offset, u32 (byte length << 16 | id));
+        id 0 marks an empty slot; h = FNV-1a-64(bytes), slot = h & mask, linear probing,
+        fingerprint = h >> 32; both tone placements of a syllable are entries with one id;
+    syllable pairs: (1 << PB) u32 keys (id_a << 16 | id_b, 0 = empty) then (1 << PB) u16 values;
+    longer keys (3-4 ids, 16 bits each): (1 << LB) u64 keys then (1 << LB) u16 values;
+        both key tables: slot = (key * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - bits), linear probing;
     D f32 dense weights, (V + 1) f32 left weights, (V + 1) f32 right weights.
+    Values: bit 0 dictionary word, bit 1 prefix of a longer dictionary word, bits 2-3 and 4-5
+    treebank joined / split counts (capped at 3), bits 8-11 VNTC PMI bucket, bits 12-15 count bucket.
     """
     forms = []
     for s, i in tables.syl.items():
@@ -440,45 +458,39 @@ def write_model(path, tables, model):
         if o != s:
             forms.append((o, i))
     blob = bytearray()
-    sb = table_bits(len(forms))
-    slots = [(0, 0, 0)] * (1 << sb)
-    mask = (1 << sb) - 1
+    entries = []
     for s, i in forms:
         data = s.encode("utf-8")
-        off = len(blob)
+        entries.append((fnv1a(data), (len(blob), len(data) << 16 | i)))
         blob += data
-        h = fnv1a(data) & mask
-        while slots[h][2] != 0:
-            h = (h + 1) & mask
-        slots[h] = (off, len(data), i)
-    kb = table_bits(len(tables.keys))
-    kmask = (1 << kb) - 1
-    keys = [0] * (1 << kb)
-    vals = [0] * (1 << kb)
-    for k, v in tables.keys.items():
-        h = key_slot(k, kb)
-        while keys[h] != 0:
-            h = (h + 1) & kmask
-        keys[h] = k
-        vals[h] = v
+    sb = table_bits(len(entries))
+    syl_slots = open_table([(h or 1, v) for h, v in entries], sb, lambda h: h, (0, 0))
+    pairs = [(k, v) for k, v in tables.keys.items() if k < (1 << 32)]
+    longs = [(k, v) for k, v in tables.keys.items() if k >= (1 << 32)]
+    pb, lb = table_bits(len(pairs)), table_bits(len(longs))
+    pair_slots = open_table(pairs, pb, lambda k: key_slot(k, pb))
+    long_slots = open_table(longs, lb, lambda k: key_slot(k, lb))
     nsyl = len(tables.syl)
     out = bytearray(b"TRSG")
-    out += struct.pack("<6I", 1, nsyl, sb, len(tables.keys), kb, N_DENSE)
+    out += struct.pack("<6I", 2, nsyl, sb, pb, lb, N_DENSE)
     out += struct.pack("<I", len(blob)) + blob
-    for off, ln, i in slots:
-        out += struct.pack("<3I", off, ln, i)
-    out += struct.pack(f"<{1 << kb}Q", *keys)
-    out += struct.pack(f"<{1 << kb}I", *vals)
+    for h, (off, lenid) in syl_slots:
+        out += struct.pack("<3I", h >> 32, off, lenid)
+    out += struct.pack(f"<{1 << pb}I", *[k for k, _ in pair_slots])
+    out += struct.pack(f"<{1 << pb}H", *[v for _, v in pair_slots])
+    out += struct.pack(f"<{1 << lb}Q", *[k for k, _ in long_slots])
+    out += struct.pack(f"<{1 << lb}H", *[v for _, v in long_slots])
     out += struct.pack(f"<{N_DENSE}f", *model.dense)
     out += struct.pack(f"<{nsyl + 1}f", *model.left)
     out += struct.pack(f"<{nsyl + 1}f", *model.right)
     with open(path, "wb") as f:
         f.write(out)
+    print(f"wrote {path}: {len(out)} bytes, {nsyl} syllables, {len(pairs)} pairs, {len(longs)} longer keys",
+          file=sys.stderr)
     # score with the weights exactly as shipped (f32), so --eval-dev matches the Rust segmenter
     for name in ("dense", "left", "right"):
         w = getattr(model, name)
         setattr(model, name, list(struct.unpack(f"<{len(w)}f", struct.pack(f"<{len(w)}f", *w))))
-    print(f"wrote {path}: {len(out)} bytes, {nsyl} syllables, {len(tables.keys)} keys", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- main

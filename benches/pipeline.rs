@@ -336,7 +336,7 @@ fn main() -> Result<()> {
                 "--out".into(),
                 arch.display().to_string(),
                 "--queries".into(),
-                ((o.queries * 13 / 10).max(40)).to_string(),
+                ((o.queries * 3 / 2).max(40)).to_string(),
             ],
             &[],
         )?;

@@ -108,9 +108,9 @@ fn parse_args() -> Result<Options> {
     }
     let out = out.context("--out DIR is required")?;
     if queries == 0 {
-        // About 1,300 for large archives (so that 1,000+ survive the uniqueness filter),
+        // About 1,500 for large archives (so that 1,000+ survive the uniqueness filter),
         // proportionally fewer for small ones.
-        queries = (articles as usize / 4).clamp(40, 1300);
+        queries = (articles as usize / 4).clamp(40, 1500);
     }
     Ok(Options {
         articles,

@@ -384,8 +384,14 @@ def train(samples, nsyl, epochs):
 # ---------------------------------------------------------------- segmentation (for --eval-dev)
 
 
-def segment_line(line, tables, model):
+def pick(models, toks):
+    """Cased weights when the line has a capital letter anywhere, else the lowercase weights."""
+    return models[0] if any(is_alpha(t) and shape(t) != 0 for t in toks) else models[1]
+
+
+def segment_line(line, tables, models):
     toks = line.split()
+    model = pick(models, toks)
     join = [False] * max(0, len(toks) - 1)
     for (a, b, first) in runs_of_line(toks):
         ids = [tables.sid(t) for t in toks[a:b]]
@@ -435,9 +441,9 @@ def open_table(items, bits, slot_of, empty=0):
     return slots
 
 
-def write_model(path, tables, model):
+def write_model(path, tables, models):
     """Layout (little endian):
-    magic b"TRSG", u32 version=2,
+    magic b"TRSG", u32 version=3,
     u32 syllable count V, u32 syllable slot bits SB, u32 pair slot bits PB, u32 long-key slot bits LB,
     u32 dense weight count D,
     syllable strings: u32 byte length then the UTF-8 blob;
@@ -447,6 +453,7 @@ def write_model(path, tables, model):
     syllable pairs: (1 << PB) u32 keys (id_a << 16 | id_b, 0 = empty) then (1 << PB) u16 values;
     longer keys (3-4 ids, 16 bits each): (1 << LB) u64 keys then (1 << LB) u16 values;
         both key tables: slot = (key * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - bits), linear probing;
+    then two weight sets, first for text with capitals, then for all-lowercase text, each:
     D f32 dense weights, (V + 1) f32 left weights, (V + 1) f32 right weights.
     Values: bit 0 dictionary word, bit 1 prefix of a longer dictionary word, bits 2-3 and 4-5
     treebank joined / split counts (capped at 3), bits 8-11 VNTC PMI bucket, bits 12-15 count bucket.
@@ -472,7 +479,7 @@ def write_model(path, tables, model):
     long_slots = open_table(longs, lb, lambda k: key_slot(k, lb))
     nsyl = len(tables.syl)
     out = bytearray(b"TRSG")
-    out += struct.pack("<6I", 2, nsyl, sb, pb, lb, N_DENSE)
+    out += struct.pack("<6I", 3, nsyl, sb, pb, lb, N_DENSE)
     out += struct.pack("<I", len(blob)) + blob
     for h, (off, lenid) in syl_slots:
         out += struct.pack("<3I", h >> 32, off, lenid)
@@ -480,17 +487,19 @@ def write_model(path, tables, model):
     out += struct.pack(f"<{1 << pb}H", *[v for _, v in pair_slots])
     out += struct.pack(f"<{1 << lb}Q", *[k for k, _ in long_slots])
     out += struct.pack(f"<{1 << lb}H", *[v for _, v in long_slots])
-    out += struct.pack(f"<{N_DENSE}f", *model.dense)
-    out += struct.pack(f"<{nsyl + 1}f", *model.left)
-    out += struct.pack(f"<{nsyl + 1}f", *model.right)
+    for model in models:
+        out += struct.pack(f"<{N_DENSE}f", *model.dense)
+        out += struct.pack(f"<{nsyl + 1}f", *model.left)
+        out += struct.pack(f"<{nsyl + 1}f", *model.right)
     with open(path, "wb") as f:
         f.write(out)
     print(f"wrote {path}: {len(out)} bytes, {nsyl} syllables, {len(pairs)} pairs, {len(longs)} longer keys",
           file=sys.stderr)
     # score with the weights exactly as shipped (f32), so --eval-dev matches the Rust segmenter
-    for name in ("dense", "left", "right"):
-        w = getattr(model, name)
-        setattr(model, name, list(struct.unpack(f"<{len(w)}f", struct.pack(f"<{len(w)}f", *w))))
+    for model in models:
+        for name in ("dense", "left", "right"):
+            w = getattr(model, name)
+            setattr(model, name, list(struct.unpack(f"<{len(w)}f", struct.pack(f"<{len(w)}f", *w))))
 
 
 # ---------------------------------------------------------------- main
@@ -555,8 +564,35 @@ def main():
     for f in range(FOLDS):
         held = [s for s, fo in zip(train_sents, fold_of) if fo != f]
         fold_counts.append(vtb_pair_counts(held, t))
+    # Two weight sets: one for cased text, one trained on the same sentences lowercased, used
+    # when a caller passes lowercase syllables only (no case cue for names).
+    models = []
+    for lowercase in (False, True):
+        samples = training_samples(train_sents, fold_of, fold_counts, t, lowercase)
+        models.append(train(samples, len(t.syl), EPOCHS))
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    write_model(args.out, t, models)
+
+    if args.eval_dev:
+        dev = nfc_lines(os.path.join(data, "ud-vi-vtb", "dev_raw.txt"))
+        for name, lines in (("as written", dev), ("lowercased", [l.lower() for l in dev])):
+            with open(args.eval_dev, "w", encoding="utf-8") as f:
+                for line in lines:
+                    f.write(segment_line(line, t, models) + "\n")
+            print(f"dev split, {name}:", flush=True)
+            subprocess.run([sys.executable, os.path.join(args.shared, "tools", "seg_f1.py"),
+                            os.path.join(data, "ud-vi-vtb", "dev_gold_words.txt"), args.eval_dev])
+        # leave the file holding the predictions for the text as written
+        with open(args.eval_dev, "w", encoding="utf-8") as f:
+            for line in dev:
+                f.write(segment_line(line, t, models) + "\n")
+
+
+def training_samples(train_sents, fold_of, fold_counts, t, lowercase):
     samples = []
     for (toks, join), fo in zip(train_sents, fold_of):
+        if lowercase:
+            toks = [x.lower() for x in toks]
         jf, sf = fold_counts[fo]
 
         def override(a, b, jf=jf, sf=sf):
@@ -568,17 +604,7 @@ def main():
             shapes = [shape(x) for x in toks[a:b]]
             for g, feat in enumerate(run_features(ids, shapes, first, t, override)):
                 samples.append((feat, join[a + g]))
-    model = train(samples, len(t.syl), EPOCHS)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    write_model(args.out, t, model)
-
-    if args.eval_dev:
-        dev = nfc_lines(os.path.join(data, "ud-vi-vtb", "dev_raw.txt"))
-        with open(args.eval_dev, "w", encoding="utf-8") as f:
-            for line in dev:
-                f.write(segment_line(line, t, model) + "\n")
-        subprocess.run([sys.executable, os.path.join(args.shared, "tools", "seg_f1.py"),
-                        os.path.join(data, "ud-vi-vtb", "dev_gold_words.txt"), args.eval_dev])
+    return samples
 
 
 if __name__ == "__main__":

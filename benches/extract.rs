@@ -5,7 +5,7 @@
 //! SharePoint page and a WordPress-like page) padded with the boilerplate real portals carry
 //! (menus, sidebars, related lists, a longer body) to 20–30 KB.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use std::hint::black_box;
 use tracuu::extract::{RawPage, extract};
 
@@ -88,4 +88,71 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `EXTRACT_LOOP=parse|extract EXTRACT_PAGE=mic2009|generic EXTRACT_N=2000` runs a plain loop
+/// instead of criterion, for `perf stat` (instruction counts do not depend on how busy the
+/// shared machine is).
+fn main() {
+    if let Ok(mode) = std::env::var("EXTRACT_LOOP") {
+        let which = std::env::var("EXTRACT_PAGE").unwrap_or_else(|_| "generic".into());
+        let n: usize = std::env::var("EXTRACT_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        let html = if which == "mic2009" {
+            realistic_page(
+                &fixture("mic-vinh-long.html"),
+                "<div id=\"divArticleContent\">",
+            )
+        } else {
+            realistic_page(
+                &fixture("wp-lam-dong.html"),
+                "<div class=\"entry-content\">",
+            )
+        };
+        let raw = RawPage {
+            bytes: html.clone().into_bytes(),
+            url: Some("http://example.gov.vn/tin-tuc/bai-viet.html".into()),
+            source: which,
+            http_charset: None,
+        };
+        if mode == "ratio" {
+            // Interleave both so they see the same machine load; compare medians.
+            let mut parse_t = Vec::with_capacity(n);
+            let mut extract_t = Vec::with_capacity(n);
+            for _ in 0..n {
+                let t = std::time::Instant::now();
+                black_box(scraper::Html::parse_document(black_box(&html)));
+                parse_t.push(t.elapsed().as_secs_f64());
+                let t = std::time::Instant::now();
+                let _ = black_box(extract(black_box(&raw)));
+                extract_t.push(t.elapsed().as_secs_f64());
+            }
+            let median = |v: &mut Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied().unwrap_or(0.0)
+            };
+            let (p, e) = (median(&mut parse_t), median(&mut extract_t));
+            println!(
+                "{}: {} bytes, parse median {:.1} µs, extract median {:.1} µs, ratio {:.2}, {:.0} pages/s/thread",
+                raw.source,
+                html.len(),
+                p * 1e6,
+                e * 1e6,
+                e / p,
+                1.0 / e
+            );
+            return;
+        }
+        for _ in 0..n {
+            if mode == "parse" {
+                black_box(scraper::Html::parse_document(black_box(&html)));
+            } else {
+                let _ = black_box(extract(black_box(&raw)));
+            }
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

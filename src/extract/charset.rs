@@ -5,6 +5,8 @@
 //! charset the page does not use. The rules below pick the encoding the bytes can actually be
 //! read in, preferring declarations but never trusting a legacy label over valid UTF-8.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252, WINDOWS_1258};
 
 use super::ExtractError;
@@ -14,10 +16,13 @@ const SNIFF_LEN: usize = 4096;
 
 /// Decodes a page to a `String`, choosing the encoding from the BOM, the declarations and the
 /// bytes themselves. Fails only for data that is plainly not text.
-pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Result<String, ExtractError> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    http_charset: Option<&str>,
+) -> Result<Cow<'a, str>, ExtractError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(bytes.get(bom_len..).unwrap_or(&[]));
-        return Ok(text.into_owned());
+        return Ok(text);
     }
     if looks_binary(bytes) {
         return Err(ExtractError::Unreadable(
@@ -32,7 +37,8 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Result<String, Extrac
         (Some(h), _) => Some(h),
         (None, m) => m,
     };
-    let utf8_ok = std::str::from_utf8(bytes).is_ok();
+    let utf8 = std::str::from_utf8(bytes).ok();
+    let utf8_ok = utf8.is_some();
     let enc = match declared {
         // A UTF-16 label inside an ASCII-compatible page is a lie (the spec says read UTF-8).
         Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => UTF_8,
@@ -61,8 +67,13 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Result<String, Extrac
             }
         }
     };
+    if enc == UTF_8
+        && let Some(s) = utf8
+    {
+        return Ok(Cow::Borrowed(s));
+    }
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// True when the bytes are a binary file: NUL bytes or many control characters near the start.
@@ -188,12 +199,22 @@ mod tests {
     fn bom_wins() {
         let mut b = vec![0xEF, 0xBB, 0xBF];
         b.extend_from_slice("Việt".as_bytes());
-        assert_eq!(decode(&b, Some("windows-1252")).unwrap_or_default(), "Việt");
+        assert_eq!(
+            decode(&b, Some("windows-1252"))
+                .map(Cow::into_owned)
+                .unwrap_or_default(),
+            "Việt"
+        );
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Hà".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
-        assert_eq!(decode(&utf16, None).unwrap_or_default(), "Hà");
+        assert_eq!(
+            decode(&utf16, None)
+                .map(Cow::into_owned)
+                .unwrap_or_default(),
+            "Hà"
+        );
     }
 
     #[test]
@@ -201,19 +222,22 @@ mod tests {
         let bytes = to_1258("Sở Thông tin");
         let mut page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\"></head><body>".to_vec();
         page.extend_from_slice(&bytes);
-        let text = decode(&page, None).unwrap_or_default();
+        let text = decode(&page, None).map(Cow::into_owned).unwrap_or_default();
         assert!(crate::extract::text::clean_text(&text).contains("Sở Thông tin"));
         // the HTTP header names it too
         let bytes = to_1258("Hội đồng");
         assert!(
             crate::extract::text::clean_text(
-                &decode(&bytes, Some("windows-1258")).unwrap_or_default()
+                &decode(&bytes, Some("windows-1258"))
+                    .map(Cow::into_owned)
+                    .unwrap_or_default()
             )
             .contains("Hội đồng")
         );
         let page = "<meta charset='utf-8'><p>Đà Nẵng</p>";
         assert!(
             decode(page.as_bytes(), None)
+                .map(Cow::into_owned)
                 .unwrap_or_default()
                 .contains("Đà Nẵng")
         );
@@ -224,6 +248,7 @@ mod tests {
         let page = "<meta charset=iso-8859-1><p>Bạc Liêu</p>";
         assert!(
             decode(page.as_bytes(), Some("iso-8859-1"))
+                .map(Cow::into_owned)
                 .unwrap_or_default()
                 .contains("Bạc Liêu")
         );
@@ -232,7 +257,9 @@ mod tests {
     #[test]
     fn undeclared_legacy_bytes_fall_back_to_1258() {
         let bytes = to_1258("Thành phố Hồ Chí Minh");
-        let text = decode(&bytes, None).unwrap_or_default();
+        let text = decode(&bytes, None)
+            .map(Cow::into_owned)
+            .unwrap_or_default();
         assert_eq!(
             crate::extract::text::clean_text(&text),
             "Thành phố Hồ Chí Minh"

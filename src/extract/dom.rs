@@ -20,8 +20,8 @@ use super::text::{clean_text, starts_with_ci};
 pub struct Block {
     /// Cleaned text (NFC, whitespace collapsed).
     pub text: String,
-    /// The nearest block-level element the text sits in.
-    pub node: NodeId,
+    /// The nearest block-level element the text sits in, as an index into [`Page::parents`].
+    pub node: usize,
     /// Non-whitespace characters in the block, and those inside links, bold and italics.
     pub chars: usize,
     pub link_chars: usize,
@@ -85,95 +85,126 @@ pub struct Page {
     pub lead_candidates: Vec<String>,
     /// An element looked like a documented layout's body container: profiles are worth trying.
     pub profile_hint: bool,
-    /// Parent of each element that produced a block, for ancestor walks.
-    pub parents: HashMap<NodeId, Option<NodeId>>,
+    /// Block-level elements seen, numbered in document order: each one's enclosing
+    /// block-level element (index 0 is the document).
+    pub parents: Vec<Option<usize>>,
+    /// The DOM node of each numbered element.
+    pub node_ids: Vec<NodeId>,
 }
 
 impl Page {
     /// The ancestors of a node, nearest first (not including the node).
-    pub fn ancestors(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let mut cur = self.parents.get(&id).copied().flatten();
+    pub fn ancestors(&self, id: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut cur = self.parents.get(id).copied().flatten();
         std::iter::from_fn(move || {
             let here = cur?;
-            cur = self.parents.get(&here).copied().flatten();
+            cur = self.parents.get(here).copied().flatten();
             Some(here)
         })
     }
 
-    /// Whether `id` is `root` or inside it.
-    pub fn is_within(&self, id: NodeId, root: NodeId) -> bool {
-        id == root || self.ancestors(id).any(|a| a == root)
+    /// Whether element `id` is `root` or inside it.
+    pub fn is_within(&self, id: usize, root: usize) -> bool {
+        // Children are numbered after their parents, so nothing before `root` is inside it.
+        id == root || (id > root && self.ancestors(id).any(|a| a == root))
+    }
+
+    /// The number of a block-level DOM element, if it was walked.
+    pub fn element_index(&self, node: NodeId) -> Option<usize> {
+        self.node_ids.iter().position(|&n| n == node)
     }
 }
 
+/// A tag name packed into an integer (names of up to 8 bytes), so classifying an element is
+/// a few integer comparisons instead of string compares.
+const fn pack(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < b.len() && i < 8 {
+        k = (k << 8) | b[i] as u64;
+        i += 1;
+    }
+    if b.len() > 8 { u64::MAX } else { k }
+}
+
 /// Elements whose content is never text of the page.
+const SKIPPED: [u64; 18] = [
+    pack("script"),
+    pack("style"),
+    pack("noscript"),
+    pack("template"),
+    pack("iframe"),
+    pack("object"),
+    pack("embed"),
+    pack("svg"),
+    pack("canvas"),
+    pack("select"),
+    pack("option"),
+    pack("button"),
+    pack("textarea"),
+    pack("input"),
+    pack("map"),
+    pack("audio"),
+    pack("video"),
+    pack("math"),
+];
+
+/// Elements that start a new paragraph.
+const BLOCK_LEVEL: [u64; 41] = [
+    pack("p"),
+    pack("div"),
+    pack("h1"),
+    pack("h2"),
+    pack("h3"),
+    pack("h4"),
+    pack("h5"),
+    pack("h6"),
+    pack("li"),
+    pack("ul"),
+    pack("ol"),
+    pack("dl"),
+    pack("dt"),
+    pack("dd"),
+    pack("table"),
+    pack("tbody"),
+    pack("thead"),
+    pack("tfoot"),
+    pack("tr"),
+    pack("td"),
+    pack("th"),
+    pack("caption"),
+    pack("blockquote"),
+    pack("section"),
+    pack("article"),
+    pack("header"),
+    pack("footer"),
+    pack("nav"),
+    pack("aside"),
+    pack("main"),
+    pack("figure"),
+    pack("figcaption"),
+    pack("address"),
+    pack("center"),
+    pack("form"),
+    pack("fieldset"),
+    pack("pre"),
+    pack("hr"),
+    pack("body"),
+    pack("html"),
+    pack("details"),
+];
+
 fn is_skipped(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "iframe"
-            | "object"
-            | "embed"
-            | "svg"
-            | "canvas"
-            | "select"
-            | "option"
-            | "button"
-            | "textarea"
-            | "input"
-            | "map"
-            | "audio"
-            | "video"
-            | "math"
-    )
+    name.len() <= 8 && SKIPPED.contains(&pack(name))
 }
 
 fn is_block_level(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "li"
-            | "ul"
-            | "ol"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "table"
-            | "tbody"
-            | "thead"
-            | "tfoot"
-            | "tr"
-            | "td"
-            | "th"
-            | "caption"
-            | "blockquote"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "nav"
-            | "aside"
-            | "main"
-            | "figure"
-            | "figcaption"
-            | "address"
-            | "center"
-            | "form"
-            | "fieldset"
-            | "pre"
-            | "hr"
-            | "body"
-            | "html"
-    )
+    // "blockquote" and "figcaption" are longer than 8 bytes.
+    if name.len() > 8 {
+        return matches!(name, "blockquote" | "figcaption");
+    }
+    BLOCK_LEVEL.contains(&pack(name))
 }
 
 /// Class/id words that mark a region as not part of an article body (whole-word match).
@@ -269,9 +300,46 @@ pub fn is_boiler_name(s: &str) -> bool {
         .any(|w| BOILER_WORDS.contains(&w))
 }
 
+/// The attributes the walk looks at, read in one pass over the element's attributes.
+#[derive(Default, Clone, Copy)]
+struct Attrs<'a> {
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+    kind: Option<&'a str>,
+    role: Option<&'a str>,
+    align: Option<&'a str>,
+    style: Option<&'a str>,
+    href: Option<&'a str>,
+    data_role: Option<&'a str>,
+    datetime: Option<&'a str>,
+    size: Option<&'a str>,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: &'a scraper::node::Element) -> Self {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs() {
+            match name {
+                "class" => a.class = Some(value),
+                "id" => a.id = Some(value),
+                "type" => a.kind = Some(value),
+                "role" => a.role = Some(value),
+                "align" => a.align = Some(value),
+                "style" => a.style = Some(value),
+                "href" => a.href = Some(value),
+                "data-role" => a.data_role = Some(value),
+                "datetime" => a.datetime = Some(value),
+                "size" => a.size = Some(value),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
 /// The element's class and id, lowercased, space-separated ("" when it has neither).
-fn class_and_id(el: &scraper::node::Element) -> String {
-    match (el.attr("class"), el.attr("id")) {
+fn class_and_id(a: &Attrs<'_>) -> String {
+    match (a.class, a.id) {
         (None, None) => String::new(),
         (c, i) => {
             let mut s = String::with_capacity(c.map_or(0, str::len) + i.map_or(0, str::len) + 1);
@@ -340,16 +408,13 @@ const CATEGORY_PARTS: &[&str] = &[
     "cate-name",
     "catname",
 ];
-const CATEGORY_HREFS: &[&str] = &[
-    "view=category",
-    "catid=",
-    "/chuyen-muc/",
-    "/chuyenmuc/",
-    "/category/",
-    "/danh-muc/",
-];
+/// Links to category pages: Joomla `view=category`/`catid=`, `/chuyen-muc/`, `/category/`.
+static CATEGORY_HREF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)view=category|catid=|/chuyen-?muc/|/category/|/danh-muc/")
+        .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!("constant regex")))
+});
 
-fn is_boiler_element(name: &str, el: &scraper::node::Element, names: &str) -> bool {
+fn is_boiler_element(name: &str, el: &Attrs<'_>, names: &str) -> bool {
     if matches!(
         name,
         "nav" | "footer" | "aside" | "header" | "figcaption" | "figure"
@@ -357,13 +422,13 @@ fn is_boiler_element(name: &str, el: &scraper::node::Element, names: &str) -> bo
         return true;
     }
     if el
-        .attr("type")
+        .kind
         .is_some_and(|t| t.to_ascii_lowercase().contains("relatednews"))
     {
         return true;
     }
     if el
-        .attr("role")
+        .role
         .is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
     {
         return true;
@@ -372,7 +437,7 @@ fn is_boiler_element(name: &str, el: &scraper::node::Element, names: &str) -> bo
 }
 
 /// Class, id or font size marking a headline.
-fn is_titleish(name: &str, el: &scraper::node::Element, names: &str) -> bool {
+fn is_titleish(name: &str, el: &Attrs<'_>, names: &str) -> bool {
     let named = |v: Option<&str>| {
         v.is_some_and(|l| {
             (l.contains("title")
@@ -388,7 +453,7 @@ fn is_titleish(name: &str, el: &scraper::node::Element, names: &str) -> bool {
         return true;
     }
     name == "font"
-        && el.attr("size").is_some_and(|s| {
+        && el.size.is_some_and(|s| {
             s.trim()
                 .trim_start_matches('+')
                 .parse::<u8>()
@@ -396,9 +461,9 @@ fn is_titleish(name: &str, el: &scraper::node::Element, names: &str) -> bool {
         })
 }
 
-fn alignment(el: &scraper::node::Element, names: &str) -> (bool, bool) {
-    let align_attr = el.attr("align");
-    let style_attr = el.attr("style");
+fn alignment(el: &Attrs<'_>, names: &str) -> (bool, bool) {
+    let align_attr = el.align;
+    let style_attr = el.style;
     if align_attr.is_none()
         && style_attr.is_none()
         && !names.contains("right")
@@ -450,9 +515,10 @@ struct Walker {
     category_links: Vec<String>,
     lead_candidates: Vec<String>,
     profile_hint: bool,
-    parents: HashMap<NodeId, Option<NodeId>>,
+    parents: Vec<Option<usize>>,
+    node_ids: Vec<NodeId>,
     /// The open block-level elements.
-    stack: Vec<(NodeId, Ctx)>,
+    stack: Vec<(usize, Ctx)>,
     buf: String,
     chars: usize,
     link: usize,
@@ -521,7 +587,11 @@ impl Walker {
         if ctx.in_head {
             return;
         }
-        let n = t.chars().filter(|c| !c.is_whitespace()).count();
+        // Characters that are not ASCII whitespace, counted on bytes (UTF-8 lead bytes).
+        let n = t
+            .bytes()
+            .filter(|&b| (b & 0xC0) != 0x80 && !b.is_ascii_whitespace())
+            .count();
         if n == 0 {
             if !self.buf.is_empty() {
                 self.buf.push(' ');
@@ -623,9 +693,10 @@ impl Walker {
             }
             _ => {}
         }
+        let attrs = Attrs::of(el);
         let mut c = ctx;
         match name {
-            "a" => c.link = el.attr("href").is_some() || c.link,
+            "a" => c.link = attrs.href.is_some() || c.link,
             "strong" | "b" => c.bold = true,
             "em" | "i" => c.italic = true,
             "li" => c.list_item = true,
@@ -637,30 +708,30 @@ impl Walker {
             "h6" => c.heading = 6,
             _ => {}
         }
-        let mut names = class_and_id(el);
+        let mut names = class_and_id(&attrs);
         // Most class names ("row", "col-md-12", "container") name no role: one scan decides.
         if !names.is_empty() && !ANY_ROLE.is_match(&names) {
             names.clear();
         }
-        if is_boiler_element(name, el, &names) {
+        if is_boiler_element(name, &attrs, &names) {
             c.boiler = true;
         }
-        if is_titleish(name, el, &names) {
+        if is_titleish(name, &attrs, &names) {
             c.titleish = true;
         }
         if !names.is_empty() {
             self.regions(node, &names, ctx, &mut c);
         }
         if name == "a" {
-            self.link_roles(node, el, c);
+            self.link_roles(node, &attrs, c);
         }
-        if name == "div" && el.attr("data-role") == Some("content") {
+        if name == "div" && attrs.data_role == Some("content") {
             self.profile_hint = true;
         }
         let block = is_block_level(name);
         if !block {
             // Bold/italic spans given by class or style.
-            let style = el.attr("style").unwrap_or("");
+            let style = attrs.style.unwrap_or("");
             if style.contains("bold") {
                 c.bold = true;
             }
@@ -670,7 +741,7 @@ impl Walker {
             self.children(node, c, depth);
             return;
         }
-        let (right, centered) = alignment(el, &names);
+        let (right, centered) = alignment(&attrs, &names);
         if right {
             c.right = true;
             c.centered = false;
@@ -680,8 +751,9 @@ impl Walker {
             c.right = false;
         }
         self.flush();
-        let id = node.id();
-        self.parents.insert(id, self.stack.last().map(|(p, _)| *p));
+        let id = self.parents.len();
+        self.parents.push(self.stack.last().map(|(p, _)| *p));
+        self.node_ids.push(node.id());
         self.stack.push((id, c));
         let first_block = self.blocks.len();
         let images_before = self.images;
@@ -730,11 +802,8 @@ impl Walker {
     }
 
     /// Link texts that matter by where the link sits or points.
-    fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element, c: Ctx) {
-        let category = el.attr("href").is_some_and(|h| {
-            let h = h.to_ascii_lowercase();
-            CATEGORY_HREFS.iter().any(|p| h.contains(p))
-        });
+    fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &Attrs<'_>, c: Ctx) {
+        let category = el.href.is_some_and(|h| CATEGORY_HREF.is_match(h));
         if !(c.crumb || c.tags || category) {
             return;
         }
@@ -825,7 +894,8 @@ pub fn walk(doc: &Html) -> Page {
         category_links: Vec::new(),
         lead_candidates: Vec::new(),
         profile_hint: false,
-        parents: HashMap::with_capacity(512),
+        parents: Vec::with_capacity(512),
+        node_ids: Vec::with_capacity(512),
         stack: Vec::with_capacity(32),
         buf: String::with_capacity(1024),
         chars: 0,
@@ -838,8 +908,9 @@ pub fn walk(doc: &Html) -> Page {
         image_pending: false,
     };
     let root = doc.tree.root();
-    w.stack.push((root.id(), Ctx::default()));
-    w.parents.insert(root.id(), None);
+    w.stack.push((0, Ctx::default()));
+    w.parents.push(None);
+    w.node_ids.push(root.id());
     w.children(root, Ctx::default(), 0);
     w.flush();
     Page {
@@ -852,6 +923,7 @@ pub fn walk(doc: &Html) -> Page {
         lead_candidates: w.lead_candidates,
         profile_hint: w.profile_hint,
         parents: w.parents,
+        node_ids: w.node_ids,
     }
 }
 

@@ -7,10 +7,6 @@
 //! what the page states explicitly (Open Graph, JSON-LD, `<time>`) before what it only
 //! shows (a date line under the title, a breadcrumb).
 
-use std::collections::HashMap;
-
-use ego_tree::NodeId;
-
 use super::agency::canonical_agency_or;
 use super::date::{Published, find_vn_date, parse_iso};
 use super::dom::{Block, HeadMeta, Page};
@@ -185,14 +181,17 @@ fn strip_site_suffix(t: &str) -> String {
 /// Indices of the blocks forming the main content.
 pub fn content_blocks(page: &Page, title_idx: Option<usize>) -> Vec<usize> {
     let blocks = &page.blocks;
-    let mut score: HashMap<NodeId, f32> = HashMap::new();
-    let mut chars: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    let n = page.parents.len();
+    let mut score = vec![0.0f32; n];
+    let mut scored = vec![false; n];
+    let mut chars = vec![(0usize, 0usize); n];
     for b in blocks {
         // Text and link totals under every container, boilerplate included.
         for id in std::iter::once(b.node).chain(page.ancestors(b.node)) {
-            let e = chars.entry(id).or_insert((0, 0));
-            e.0 += b.chars;
-            e.1 += b.link_chars;
+            if let Some(e) = chars.get_mut(id) {
+                e.0 += b.chars;
+                e.1 += b.link_chars;
+            }
         }
         if b.boiler
             || b.caption
@@ -209,34 +208,38 @@ pub fn content_blocks(page: &Page, title_idx: Option<usize>) -> Vec<usize> {
             .chain(page.ancestors(b.node))
             .zip(weights)
         {
-            *score.entry(id).or_insert(0.0) += s * w;
+            if let (Some(sc), Some(f)) = (score.get_mut(id), scored.get_mut(id)) {
+                *sc += s * w;
+                *f = true;
+            }
         }
     }
-    let adjusted = |id: &NodeId, s: f32| -> f32 {
+    let adjusted = |id: usize| -> f32 {
         let (c, l) = chars.get(id).copied().unwrap_or((1, 0));
         let ld = l as f32 / c.max(1) as f32;
-        s * (1.0 - ld)
+        score.get(id).copied().unwrap_or(0.0) * (1.0 - ld)
     };
-    let Some((top, top_score)) = score
-        .iter()
-        .map(|(id, s)| (*id, adjusted(id, *s)))
-        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-    else {
+    // The best container; on ties the outermost (earliest numbered) one.
+    let mut best: Option<(usize, f32)> = None;
+    for id in (0..n).filter(|&i| scored.get(i).copied().unwrap_or(false)) {
+        let a = adjusted(id);
+        if best.is_none_or(|(_, s)| a > s) {
+            best = Some((id, a));
+        }
+    }
+    let Some((top, top_score)) = best else {
         return Vec::new();
     };
     // Siblings of the top container that also hold article text.
-    let parent = page.parents.get(&top).copied().flatten();
-    let mut included: Vec<NodeId> = vec![top];
+    let parent = page.parents.get(top).copied().flatten();
+    let mut included: Vec<usize> = vec![top];
     if let Some(p) = parent {
-        let mut sibs: Vec<NodeId> = score
-            .keys()
-            .copied()
-            .filter(|id| *id != top && page.parents.get(id).copied().flatten() == Some(p))
-            .collect();
-        sibs.sort();
-        for s in sibs {
-            let sc = adjusted(&s, score.get(&s).copied().unwrap_or(0.0));
-            if sc >= (top_score * 0.25).max(6.0) {
+        for s in (0..n).filter(|&i| {
+            i != top
+                && scored.get(i).copied().unwrap_or(false)
+                && page.parents.get(i).copied().flatten() == Some(p)
+        }) {
+            if adjusted(s) >= (top_score * 0.25).max(6.0) {
                 included.push(s);
             }
         }

@@ -110,7 +110,8 @@ fn build(
     let title_idx = find_title_block(blocks, &title);
 
     // Body blocks: the profile's container, else the densest content region.
-    let body_idx: Vec<usize> = match loc.body_root {
+    let root = loc.body_root.and_then(|r| walked.element_index(r));
+    let body_idx: Vec<usize> = match root {
         Some(root) => blocks
             .iter()
             .enumerate()
@@ -272,6 +273,13 @@ fn is_home_crumb(t: &str) -> bool {
         )
 }
 
+/// Whether a cleaned line equals a [`norm`]ed one, without lowercasing lines whose length
+/// already differs (case changes keep Vietnamese letters' UTF-8 length).
+fn same_text(t: &str, normed: &str) -> bool {
+    let t = t.trim();
+    t.len().abs_diff(normed.len()) <= 4 && norm(t) == normed
+}
+
 /// Comparison form of a line (already cleaned text): lowercase, ends trimmed.
 fn norm(s: &str) -> String {
     s.trim().to_lowercase()
@@ -335,7 +343,6 @@ fn is_widget_line(t: &str) -> bool {
     if t.len() > 360 || t.chars().count() > 120 {
         return false;
     }
-    let l = t.to_lowercase();
     const STARTS: &[&str] = &[
         "đánh giá bài viết",
         "in bài",
@@ -367,7 +374,9 @@ fn is_widget_line(t: &str) -> bool {
         "đầu trang",
         "in trang",
     ];
-    STARTS.iter().any(|s| l.starts_with(s)) || l == "top" || l == "./."
+    STARTS.iter().any(|s| starts_with_ci(t, s).is_some())
+        || t.eq_ignore_ascii_case("top")
+        || t == "./."
 }
 
 /// "Tác giả: X", "Nguồn tin: Y", "Nguồn: Z": a labelled byline line.
@@ -448,16 +457,13 @@ fn clean_body(
         if b.link_density() > 0.6 && (b.list_item || b.chars < 150) {
             continue;
         }
-        let n = norm(t);
-        if n == title_n || (b.heading == 1) {
+        if b.heading == 1 || same_text(t, &title_n) {
             continue;
         }
         if out.is_empty()
-            && (n == lead_n
-                || n == lead_raw_n
-                || (!lead_n.is_empty()
-                    && n == norm(strip_site_prefix(t))
-                    && norm(strip_site_prefix(t)) == lead_n))
+            && (same_text(t, &lead_n)
+                || same_text(t, &lead_raw_n)
+                || (!lead_n.is_empty() && same_text(strip_site_prefix(t), &lead_n)))
         {
             continue;
         }
@@ -698,8 +704,21 @@ fn portal_agency(
         return header;
     }
     let owner = page.blocks.iter().rev().take(30).find_map(|b| {
-        let l = b.text.to_lowercase();
-        if l.contains("chủ quản") || l.contains("bản quyền") || l.contains("copyright") {
+        let t = &b.text;
+        let owner_line = [
+            "chủ quản",
+            "Chủ quản",
+            "CHỦ QUẢN",
+            "bản quyền",
+            "Bản quyền",
+            "BẢN QUYỀN",
+            "opyright",
+            "OPYRIGHT",
+            "©",
+        ]
+        .iter()
+        .any(|k| t.contains(k));
+        if owner_line {
             canonical_agency_or(&b.text, None)
         } else {
             None

@@ -443,14 +443,15 @@ def open_table(items, bits, slot_of, empty=0):
 
 def write_model(path, tables, models):
     """Layout (little endian):
-    magic b"TRSG", u32 version=3,
+    magic b"TRSG", u32 version=4,
     u32 syllable count V, u32 syllable slot bits SB, u32 pair slot bits PB, u32 long-key slot bits LB,
     u32 dense weight count D,
     syllable strings: u32 byte length then the UTF-8 blob;
     syllables: (1 << SB) slots of (u32 fingerprint, u32 string offset, u32 (byte length << 16 | id));
         id 0 marks an empty slot; h = FNV-1a-64(bytes), slot = h & mask, linear probing,
         fingerprint = h >> 32; both tone placements of a syllable are entries with one id;
-    syllable pairs: (1 << PB) u32 keys (id_a << 16 | id_b, 0 = empty) then (1 << PB) u16 values;
+    syllable pairs: (1 << PB) slots of (u32 key = id_a << 16 | id_b, 0 = empty; u16 value), 6 bytes
+        each so that a probe touches one cache line;
     longer keys (3-4 ids, 16 bits each): (1 << LB) u64 keys then (1 << LB) u16 values;
         both key tables: slot = (key * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - bits), linear probing;
     then two weight sets, first for text with capitals, then for all-lowercase text, each:
@@ -479,12 +480,12 @@ def write_model(path, tables, models):
     long_slots = open_table(longs, lb, lambda k: key_slot(k, lb))
     nsyl = len(tables.syl)
     out = bytearray(b"TRSG")
-    out += struct.pack("<6I", 3, nsyl, sb, pb, lb, N_DENSE)
+    out += struct.pack("<6I", 4, nsyl, sb, pb, lb, N_DENSE)
     out += struct.pack("<I", len(blob)) + blob
     for h, (off, lenid) in syl_slots:
         out += struct.pack("<3I", h >> 32, off, lenid)
-    out += struct.pack(f"<{1 << pb}I", *[k for k, _ in pair_slots])
-    out += struct.pack(f"<{1 << pb}H", *[v for _, v in pair_slots])
+    for k, v in pair_slots:
+        out += struct.pack("<IH", k, v)
     out += struct.pack(f"<{1 << lb}Q", *[k for k, _ in long_slots])
     out += struct.pack(f"<{1 << lb}H", *[v for _, v in long_slots])
     for model in models:

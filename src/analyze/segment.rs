@@ -61,8 +61,8 @@ struct Tables<'a> {
     blob: &'a [u8],
     syl_slots: &'a [u8],
     syl_bits: u32,
-    pair_keys: &'a [u8],
-    pair_vals: &'a [u8],
+    /// 6-byte slots: u32 key, u16 value.
+    pair_slots: &'a [u8],
     pair_bits: u32,
     long_keys: &'a [u8],
     long_vals: &'a [u8],
@@ -76,8 +76,7 @@ impl Tables<'static> {
             blob: &[],
             syl_slots: &[],
             syl_bits: 0,
-            pair_keys: &[],
-            pair_vals: &[],
+            pair_slots: &[],
             pair_bits: 0,
             long_keys: &[],
             long_vals: &[],
@@ -164,7 +163,7 @@ fn take(bytes: &'static [u8], off: &mut usize, len: usize) -> Option<&'static [u
 }
 
 fn parse(bytes: &'static [u8]) -> Option<Parsed> {
-    if bytes.get(0..4)? != b"TRSG" || read_u32(bytes, 4)? != 3 {
+    if bytes.get(0..4)? != b"TRSG" || read_u32(bytes, 4)? != 4 {
         return None;
     }
     let nsyl = read_u32(bytes, 8)?;
@@ -185,8 +184,7 @@ fn parse(bytes: &'static [u8]) -> Option<Parsed> {
     off += 4;
     let blob = take(bytes, &mut off, blob_len)?;
     let syl_slots = take(bytes, &mut off, (1usize << sb) * 12)?;
-    let pair_keys = take(bytes, &mut off, (1usize << pb) * 4)?;
-    let pair_vals = take(bytes, &mut off, (1usize << pb) * 2)?;
+    let pair_slots = take(bytes, &mut off, (1usize << pb) * 6)?;
     let long_keys = take(bytes, &mut off, (1usize << lb) * 8)?;
     let long_vals = take(bytes, &mut off, (1usize << lb) * 2)?;
     let nw = nsyl as usize + 1;
@@ -207,8 +205,7 @@ fn parse(bytes: &'static [u8]) -> Option<Parsed> {
             blob,
             syl_slots,
             syl_bits: sb,
-            pair_keys,
-            pair_vals,
+            pair_slots,
             pair_bits: pb,
             long_keys,
             long_vals,
@@ -263,10 +260,10 @@ impl Tables<'_> {
         let mask = (1usize << self.pair_bits) - 1;
         let mut i = key_slot(u64::from(key), self.pair_bits);
         for _ in 0..=mask {
-            match read_u32(self.pair_keys, i * 4) {
+            match read_u32(self.pair_slots, i * 6) {
                 Some(0) | None => return 0,
                 Some(k) if k == key => {
-                    return u32::from(read_u16(self.pair_vals, i * 2).unwrap_or(0));
+                    return u32::from(read_u16(self.pair_slots, i * 6 + 4).unwrap_or(0));
                 }
                 Some(_) => i = (i + 1) & mask,
             }

@@ -79,6 +79,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(report) = &a.report {
                 write_report(&summary, report)?;
             }
+            if summary.outdated_index {
+                eprintln!(
+                    "tracuu: warning: the index at {} was built by an older analyzer; run `tracuu rebuild --index {}`",
+                    a.index.index.display(),
+                    a.index.index.display()
+                );
+            }
             if a.json {
                 println!("{}", serde_json::to_string(&summary)?);
             } else {

@@ -256,3 +256,51 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn analyzer_versions_are_checked_when_opening() {
+    let src = imported_samples();
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&src.join("index"), &dir.path().join("idx"));
+    let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
+    let meta_path = dir
+        .path()
+        .join("idx")
+        .join(current.trim())
+        .join("tracuu.json");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let with_version = |v: u64| {
+        let mut m = meta.clone();
+        m["analyzer_version"] = v.into();
+        std::fs::write(&meta_path, m.to_string()).unwrap();
+    };
+    // Older: searches work, with a warning that says to rebuild.
+    with_version(0);
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("tracuu rebuild"), "{}", stderr(&out));
+    // A rebuild brings it up to date.
+    let out = tracuu(dir.path(), &["rebuild", "--quiet", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert!(!stderr(&out).contains("older analyzer"), "{}", stderr(&out));
+    // Newer than this program: refused with a clear message.
+    let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
+    let meta_path = dir
+        .path()
+        .join("idx")
+        .join(current.trim())
+        .join("tracuu.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    m["analyzer_version"] = 999.into();
+    std::fs::write(&meta_path, m.to_string()).unwrap();
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("newer than this tracuu"),
+        "{}",
+        stderr(&out)
+    );
+}

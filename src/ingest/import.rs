@@ -60,6 +60,9 @@ pub struct ImportSummary {
     pub seconds: f64,
     /// Live articles in the index afterwards.
     pub total: usize,
+    /// The index was built by an older analyzer: the new articles were analysed differently
+    /// from the old ones until `tracuu rebuild` runs.
+    pub outdated_index: bool,
 }
 
 impl ImportSummary {
@@ -155,6 +158,7 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     });
     result?;
     summary.total = session.len();
+    summary.outdated_index = session.index.is_outdated();
     session.finish()?;
     progress.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();

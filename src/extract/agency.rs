@@ -186,7 +186,7 @@ struct Token {
 }
 
 fn words_of(phrase: &str) -> Vec<Word> {
-    tokenize(phrase)
+    tokenize_with(phrase, true)
         .into_iter()
         .map(|t| Word {
             key: t.key,
@@ -198,6 +198,12 @@ fn words_of(phrase: &str) -> Vec<Word> {
 /// Splits text into words: runs of letters and digits, keeping '&' and '-' inside
 /// abbreviations that contain '&' ("LĐ-TB&XH"), splitting other hyphenated words.
 fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, false)
+}
+
+/// [`tokenize`], with the folded form of every word when `fold_all` (for names in the tables,
+/// which text without diacritics is compared against).
+fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut push = |raw: &str| {
         let raw = raw.trim_matches(|c| c == '-' || c == '&');
@@ -212,7 +218,15 @@ fn tokenize(text: &str) -> Vec<Token> {
         for p in parts {
             out.push(Token {
                 key: match_key(p),
-                folded: fold(p),
+                // Folding only matters for words written without diacritics (compared by
+                // their folded form); for those it is plain lowercasing.
+                folded: if p.is_ascii() {
+                    p.to_ascii_lowercase()
+                } else if fold_all {
+                    fold(p)
+                } else {
+                    String::new()
+                },
                 ascii: p.is_ascii(),
                 capital: p
                     .chars()

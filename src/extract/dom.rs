@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
 use scraper::{Html, Node};
@@ -281,25 +282,6 @@ const BOILER_PARTS: &[&str] = &[
     "figcaption",
 ];
 
-pub fn is_boiler_name(s: &str) -> bool {
-    if s.is_empty() {
-        return false;
-    }
-    let owned;
-    let lower = if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        owned = s.to_ascii_lowercase();
-        owned.as_str()
-    } else {
-        s
-    };
-    if BOILER_PARTS.iter().any(|p| lower.contains(p)) {
-        return true;
-    }
-    lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| BOILER_WORDS.contains(&w))
-}
-
 /// The attributes the walk looks at, read in one pass over the element's attributes.
 #[derive(Default, Clone, Copy)]
 struct Attrs<'a> {
@@ -353,22 +335,43 @@ fn class_and_id(a: &Attrs<'_>) -> String {
 }
 
 /// Every class/id fragment any rule here looks for, as one automaton.
-static ANY_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut parts: Vec<&str> = Vec::new();
-    parts.extend_from_slice(BOILER_PARTS);
-    parts.extend_from_slice(BOILER_WORDS);
-    parts.extend_from_slice(LEAD_PARTS);
-    parts.extend_from_slice(CRUMB_PARTS);
-    parts.extend_from_slice(TAG_PARTS);
-    parts.extend_from_slice(CATEGORY_PARTS);
-    parts.extend_from_slice(&[
-        "title", "tieude", "tieu-de", "headline", "heading", "right", "center",
-    ]);
-    parts.extend_from_slice(PROFILE_MARKERS);
-    let pattern: Vec<String> = parts.iter().map(|p| regex::escape(p)).collect();
-    // The alternation is built from constants; should it ever fail, match everything.
-    Regex::new(&pattern.join("|"))
-        .unwrap_or_else(|_| Regex::new("").unwrap_or_else(|_| unreachable!("empty regex")))
+/// What a class/id fragment found by [`FRAGMENTS`] says.
+#[derive(Clone, Copy)]
+enum Part {
+    Boiler,
+    Title,
+    NotTitle,
+    Crumb,
+    Tag,
+    Category,
+    Lead,
+    Profile,
+}
+
+/// Every class/id fragment the rules look for, in one automaton.
+static FRAGMENTS: LazyLock<Option<(AhoCorasick, Vec<Part>)>> = LazyLock::new(|| {
+    let mut pats: Vec<&str> = Vec::new();
+    let mut kinds = Vec::new();
+    let groups: [(&[&str], Part); 8] = [
+        (BOILER_PARTS, Part::Boiler),
+        (
+            &["title", "tieude", "tieu-de", "headline", "heading"],
+            Part::Title,
+        ),
+        (&["subtitle", "box-title"], Part::NotTitle),
+        (CRUMB_PARTS, Part::Crumb),
+        (TAG_PARTS, Part::Tag),
+        (CATEGORY_PARTS, Part::Category),
+        (LEAD_PARTS, Part::Lead),
+        (PROFILE_MARKERS, Part::Profile),
+    ];
+    for (list, kind) in groups {
+        for p in list {
+            pats.push(p);
+            kinds.push(kind);
+        }
+    }
+    AhoCorasick::new(&pats).ok().map(|ac| (ac, kinds))
 });
 
 /// Class/id fragments naming a summary.
@@ -414,7 +417,7 @@ static CATEGORY_HREF: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!("constant regex")))
 });
 
-fn is_boiler_element(name: &str, el: &Attrs<'_>, names: &str) -> bool {
+fn is_boiler_element(name: &str, el: &Attrs<'_>, names_boiler: bool) -> bool {
     if matches!(
         name,
         "nav" | "footer" | "aside" | "header" | "figcaption" | "figure"
@@ -433,23 +436,91 @@ fn is_boiler_element(name: &str, el: &Attrs<'_>, names: &str) -> bool {
     {
         return true;
     }
-    is_boiler_name(names)
+    names_boiler
+}
+
+/// What an element's class and id say about it, worked out once per distinct class/id.
+#[derive(Clone, Copy, Default)]
+struct Roles {
+    boiler: bool,
+    titleish: bool,
+    crumb: bool,
+    tags: bool,
+    category: bool,
+    lead: bool,
+    profile: bool,
+    right: bool,
+    center: bool,
+}
+
+fn roles_of(names: &str) -> Roles {
+    let mut r = Roles::default();
+    if names.is_empty() {
+        return r;
+    }
+    let mut not_title = false;
+    if let Some((ac, kinds)) = FRAGMENTS.as_ref() {
+        for m in ac.find_overlapping_iter(names) {
+            match kinds.get(m.pattern().as_usize()) {
+                Some(Part::Boiler) => r.boiler = true,
+                Some(Part::Title) => r.titleish = true,
+                Some(Part::NotTitle) => not_title = true,
+                Some(Part::Crumb) => r.crumb = true,
+                Some(Part::Tag) => r.tags = true,
+                Some(Part::Category) => r.category = true,
+                Some(Part::Lead) => r.lead = true,
+                Some(Part::Profile) => r.profile = true,
+                None => {}
+            }
+        }
+    }
+    r.titleish &= !not_title;
+    for w in names.split(|ch: char| !ch.is_ascii_alphanumeric()) {
+        if BOILER_WORDS.contains(&w) {
+            r.boiler = true;
+        }
+        if w == "tags" || w == "tag" {
+            r.tags = true;
+        }
+    }
+    for w in names.split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '-') {
+        match w {
+            "text-right" | "right" => r.right = true,
+            "text-center" | "center" => r.center = true,
+            _ => {}
+        }
+    }
+    r
+}
+
+thread_local! {
+    /// Roles by class/id string: portals repeat the same few hundred class names on every page.
+    static ROLE_CACHE: std::cell::RefCell<HashMap<String, Roles>> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// [`roles_of`], remembered per thread.
+fn cached_roles(names: String) -> Roles {
+    if names.is_empty() {
+        return Roles::default();
+    }
+    ROLE_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(r) = cache.get(names.as_str()) {
+            return *r;
+        }
+        let r = roles_of(&names);
+        // Pages with unique ids on every element would grow it without end.
+        if cache.len() > 20_000 {
+            cache.clear();
+        }
+        cache.insert(names, r);
+        r
+    })
 }
 
 /// Class, id or font size marking a headline.
-fn is_titleish(name: &str, el: &Attrs<'_>, names: &str) -> bool {
-    let named = |v: Option<&str>| {
-        v.is_some_and(|l| {
-            (l.contains("title")
-                || l.contains("tieude")
-                || l.contains("tieu-de")
-                || l.contains("headline")
-                || l.contains("heading"))
-                && !l.contains("subtitle")
-                && !l.contains("box-title")
-        })
-    };
-    if named(Some(names)) {
+fn is_titleish(name: &str, el: &Attrs<'_>, names_titleish: bool) -> bool {
+    if names_titleish {
         return true;
     }
     name == "font"
@@ -461,32 +532,16 @@ fn is_titleish(name: &str, el: &Attrs<'_>, names: &str) -> bool {
         })
 }
 
-fn alignment(el: &Attrs<'_>, names: &str) -> (bool, bool) {
-    let align_attr = el.align;
-    let style_attr = el.style;
-    if align_attr.is_none()
-        && style_attr.is_none()
-        && !names.contains("right")
-        && !names.contains("center")
-    {
-        return (false, false);
+fn alignment(el: &Attrs<'_>, roles: Roles) -> (bool, bool) {
+    if el.align.is_none() && el.style.is_none() {
+        return (roles.right, roles.center);
     }
-    let align = align_attr.unwrap_or("").to_ascii_lowercase();
-    let style = style_attr
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .replace(' ', "");
-    let class = names;
-    let right = align == "right"
-        || style.contains("text-align:right")
-        || class
-            .split_whitespace()
-            .any(|c| c == "text-right" || c == "right");
-    let center = align == "center"
-        || style.contains("text-align:center")
-        || class
-            .split_whitespace()
-            .any(|c| c == "text-center" || c == "center");
+    let align = el.align.unwrap_or("").trim();
+    let style = el.style.unwrap_or("").to_ascii_lowercase().replace(' ', "");
+    let right =
+        align.eq_ignore_ascii_case("right") || style.contains("text-align:right") || roles.right;
+    let center =
+        align.eq_ignore_ascii_case("center") || style.contains("text-align:center") || roles.center;
     (right, center)
 }
 
@@ -708,20 +763,14 @@ impl Walker {
             "h6" => c.heading = 6,
             _ => {}
         }
-        let mut names = class_and_id(&attrs);
-        // Most class names ("row", "col-md-12", "container") name no role: one scan decides.
-        if !names.is_empty() && !ANY_ROLE.is_match(&names) {
-            names.clear();
-        }
-        if is_boiler_element(name, &attrs, &names) {
+        let roles = cached_roles(class_and_id(&attrs));
+        if is_boiler_element(name, &attrs, roles.boiler) {
             c.boiler = true;
         }
-        if is_titleish(name, &attrs, &names) {
+        if is_titleish(name, &attrs, roles.titleish) {
             c.titleish = true;
         }
-        if !names.is_empty() {
-            self.regions(node, &names, ctx, &mut c);
-        }
+        self.regions(node, roles, ctx, &mut c);
         if name == "a" {
             self.link_roles(node, &attrs, c);
         }
@@ -741,7 +790,7 @@ impl Walker {
             self.children(node, c, depth);
             return;
         }
-        let (right, centered) = alignment(&attrs, &names);
+        let (right, centered) = alignment(&attrs, roles);
         if right {
             c.right = true;
             c.centered = false;
@@ -773,27 +822,23 @@ impl Walker {
     }
 
     /// Records breadcrumb, tag, category and summary regions named by class or id.
-    fn regions(&mut self, node: NodeRef<'_, Node>, names: &str, outer: Ctx, c: &mut Ctx) {
-        if PROFILE_MARKERS.iter().any(|p| names.contains(p)) {
+    fn regions(&mut self, node: NodeRef<'_, Node>, roles: Roles, outer: Ctx, c: &mut Ctx) {
+        if roles.profile {
             self.profile_hint = true;
         }
-        if CRUMB_PARTS.iter().any(|p| names.contains(p)) {
+        if roles.crumb {
             c.crumb = true;
         }
-        if TAG_PARTS.iter().any(|p| names.contains(p))
-            || names
-                .split(|ch: char| !ch.is_ascii_alphanumeric())
-                .any(|w| w == "tags" || w == "tag")
-        {
+        if roles.tags {
             c.tags = true;
         }
-        if CATEGORY_PARTS.iter().any(|p| names.contains(p)) {
+        if roles.category {
             let t = clean_text(&node_text(node));
             if !t.is_empty() && t.chars().count() < 80 {
                 self.category_names.push(t);
             }
         }
-        if !outer.boiler && !c.boiler && LEAD_PARTS.iter().any(|p| names.contains(p)) {
+        if !outer.boiler && !c.boiler && roles.lead {
             let t = clean_text(&node_text(node));
             if !t.is_empty() {
                 self.lead_candidates.push(t);
@@ -857,7 +902,9 @@ impl Walker {
 
 /// A line that is a photo credit or caption: "Ảnh: …", "(Ảnh: …)", "Ảnh minh họa".
 fn looks_like_caption_text(t: &str) -> bool {
-    if t.chars().count() > 160 {
+    // Every pattern starts with "ả"/"Ả", "(" or "p"/"P".
+    let first_ok = t.starts_with(['(', 'p', 'P', 'ả', 'Ả']);
+    if !first_ok || t.len() > 640 || t.chars().count() > 160 {
         return false;
     }
     [

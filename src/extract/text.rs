@@ -19,77 +19,109 @@ pub fn clean_text(s: &str) -> String {
     } else {
         s
     };
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    // Copy runs of ordinary characters at once; act only on the few that need it.
+    // Copy runs of ordinary characters at once; act only on the few that need it. Special
+    // characters are whole characters, so every cut falls on a character boundary.
     let mut run_start: Option<usize> = None;
-    let flush_run = |out: &mut String, pending: &mut bool, from: Option<usize>, to: usize| {
-        if let Some(f) = from
-            && let Some(run) = s.get(f..to)
-        {
-            if *pending && !out.is_empty() {
-                out.push(' ');
+    let mut i = 0;
+    while let Some(&x) = bytes.get(i) {
+        let (special, len) = if x < 0x80 {
+            (x.is_ascii_whitespace() || x.is_ascii_control(), 1)
+        } else if matches!(x, 0xC2 | 0xC3 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
+            // Only these lead bytes start Ð, ð, no-break/odd spaces, zero-width characters,
+            // soft hyphens and C1 controls.
+            match s.get(i..).and_then(|r| r.chars().next()) {
+                Some(c) => (is_special(c), c.len_utf8()),
+                None => (false, 1),
             }
-            *pending = false;
-            out.push_str(run);
-        }
-    };
-    for (i, c) in s.char_indices() {
-        let ordinary = if c.is_ascii() {
-            !(c.is_ascii_whitespace() || c.is_ascii_control())
         } else {
-            !matches!(
-                c,
-                '\u{00D0}'
-                    | '\u{00F0}'
-                    | '\u{200B}'
-                    | '\u{200C}'
-                    | '\u{200D}'
-                    | '\u{2060}'
-                    | '\u{FEFF}'
-                    | '\u{00AD}'
-            ) && !c.is_whitespace()
-                && !c.is_control()
+            (false, utf8_len(x))
         };
-        if ordinary {
+        if !special {
             if run_start.is_none() {
                 run_start = Some(i);
             }
+            i += len;
             continue;
         }
-        flush_run(&mut out, &mut pending_space, run_start.take(), i);
-        match c {
-            '\u{00D0}' | '\u{00F0}' => {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(if c == '\u{00D0}' {
-                    '\u{0110}'
-                } else {
-                    '\u{0111}'
-                });
-            }
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+        if let Some(from) = run_start.take() {
+            push_run(&mut out, &mut pending_space, s.get(from..i).unwrap_or(""));
+        }
+        match s.get(i..).and_then(|r| r.chars().next()) {
+            Some('\u{00D0}') => push_run(&mut out, &mut pending_space, "\u{0110}"),
+            Some('\u{00F0}') => push_run(&mut out, &mut pending_space, "\u{0111}"),
+            Some('\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') => {}
             _ => pending_space = true,
         }
+        i += len;
     }
-    flush_run(&mut out, &mut pending_space, run_start.take(), s.len());
+    if let Some(from) = run_start {
+        push_run(&mut out, &mut pending_space, s.get(from..).unwrap_or(""));
+    }
     out
 }
 
-/// Whether NFC could change the text. Plain ASCII, Latin-1 and the precomposed Vietnamese
-/// letters (U+1E00–U+1EFF) are already NFC on their own; anything else is checked properly.
-fn needs_nfc(s: &str) -> bool {
-    if s.is_ascii() {
-        return false;
+fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
     }
-    let simple = s.chars().all(|c| {
-        (c as u32) < 0x0300
-            || (0x1E00..=0x1EFF).contains(&(c as u32))
-            || matches!(c as u32, 0x2000..=0x203F if c as u32 > 0x2001)
-    });
-    !simple && !unicode_normalization::is_nfc(s)
+    *pending_space = false;
+    out.push_str(run);
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Characters [`clean_text`] replaces, drops or turns into a space.
+fn is_special(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00D0}'
+            | '\u{00F0}'
+            | '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    ) || c.is_whitespace()
+        || c.is_control()
+}
+
+/// Whether NFC could change the text. Characters below U+0300, the precomposed Vietnamese
+/// letters (U+1E00–U+1EFF) and common punctuation (U+2002–U+207F) are NFC on their own and
+/// cannot combine with each other; anything else is checked properly.
+fn needs_nfc(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        // Lead bytes below 0xCC (and all continuation bytes) belong to characters < U+0300.
+        if x < 0xCC {
+            i += 1;
+            continue;
+        }
+        let simple = match x {
+            0xE1 => matches!(b.get(i + 1), Some(0xB8..=0xBB)),
+            0xE2 => match b.get(i + 1) {
+                Some(0x80) => b.get(i + 2).is_some_and(|&c| c >= 0x82),
+                Some(0x81) => true,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !simple {
+            return !unicode_normalization::is_nfc(s);
+        }
+        i += 3;
+    }
+    false
 }
 
 /// Strips a leading site tag such as "(Mic.gov.vn) - ", "(Chinhphu.vn) – " or

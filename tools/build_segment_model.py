@@ -384,6 +384,18 @@ def train(samples, nsyl, epochs):
 # ---------------------------------------------------------------- segmentation (for --eval-dev)
 
 
+# Agency head words that the treebank keeps apart from a capitalised name after them
+# ("Sở Tài_chính", "Bộ Ngoại_giao", "Báo Pháp_Luật" in the train split), where the name cue of
+# two capitals would otherwise join them. Must match HEAD_WORDS in src/analyze/segment.rs.
+HEAD_WORDS = {"sở", "bộ", "báo"}
+
+
+def split_heads(toks, join):
+    for g in range(len(toks) - 1):
+        if join[g] and is_alpha(toks[g]) and canon(toks[g]) in HEAD_WORDS and shape(toks[g + 1]) != 0:
+            join[g] = False
+
+
 def pick(models, toks):
     """Cased weights when the line has a capital letter anywhere, else the lowercase weights."""
     return models[0] if any(is_alpha(t) and shape(t) != 0 for t in toks) else models[1]
@@ -398,6 +410,7 @@ def segment_line(line, tables, models):
         shapes = [shape(t) for t in toks[a:b]]
         for g, feat in enumerate(run_features(ids, shapes, first, tables)):
             join[a + g] = model.score(feat) > 0
+    split_heads(toks, join)
     out = []
     for i, t in enumerate(toks):
         if i > 0:

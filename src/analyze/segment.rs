@@ -52,6 +52,11 @@ const T_NEI: usize = T_SHD + 64;
 const T_PMC: usize = T_NEI + 32;
 const N_DENSE: usize = T_PMC + 18;
 
+/// Agency head words that the treebank keeps apart from a capitalised name after them ("Sở
+/// Tài_chính", "Bộ Ngoại_giao", "Báo Pháp_Luật" in its train split), where the name cue of two
+/// capitals would otherwise join them. Must match HEAD_WORDS in the build script.
+const HEAD_WORDS: [&str; 3] = ["sở", "bộ", "báo"];
+
 /// Punctuation tokens after which the next syllable starts a sentence (so its capital letter
 /// says nothing about names).
 const SENTENCE_BREAK_PUNCT: &str = ".!?:;\"“”‘’'()[]-–—…*•";
@@ -326,6 +331,8 @@ pub struct Segmenter {
     tables: Tables<'static>,
     cased: Weights,
     lower: Weights,
+    /// Ids of [`HEAD_WORDS`] (0 where the model lacks one).
+    head_ids: [u32; 3],
     /// Syllables of user words that the model does not know, with ids after the model's.
     extra_syllables: HashMap<String, u32>,
     /// Value bits of user words and their prefixes, or-ed into the model's.
@@ -334,11 +341,19 @@ pub struct Segmenter {
 
 impl Segmenter {
     fn builtin() -> Segmenter {
+        let mut seg = Segmenter::from_model();
+        let ids = HEAD_WORDS.map(|w| seg.tables.syllable(w));
+        seg.head_ids = ids;
+        seg
+    }
+
+    fn from_model() -> Segmenter {
         match parse(MODEL_BYTES) {
             Some(p) => Segmenter {
                 tables: p.tables,
                 cased: p.cased,
                 lower: p.lower,
+                head_ids: [0; 3],
                 extra_syllables: HashMap::new(),
                 extra_keys: HashMap::new(),
             },
@@ -348,6 +363,7 @@ impl Segmenter {
                 tables: Tables::empty(),
                 cased: Weights::split_all(),
                 lower: Weights::split_all(),
+                head_ids: [0; 3],
                 extra_syllables: HashMap::new(),
                 extra_keys: HashMap::new(),
             },
@@ -585,6 +601,17 @@ impl Segmenter {
                 self.decide_run(&toks[i..j], first, js, s, w);
             }
             i = j;
+        }
+        // "Sở | Thông_tin": a head word before a capitalised syllable starts no name.
+        for (g, pair) in toks.windows(2).enumerate() {
+            if pair[0].alpha
+                && pair[0].id != 0
+                && pair[1].shape != 0
+                && self.head_ids.contains(&pair[0].id)
+                && let Some(j) = joins.get_mut(g)
+            {
+                *j = false;
+            }
         }
         s.toks = toks;
         s.joins = joins;
@@ -1039,6 +1066,14 @@ mod tests {
         );
         // a four-syllable dictionary word, as the treebank also writes "điện_thoại_di_động"
         assert_eq!(seg("công nghệ thông tin"), "công_nghệ_thông_tin");
+    }
+
+    #[test]
+    fn head_word_is_not_joined_with_a_name() {
+        assert_eq!(
+            seg("làm việc với Sở Thông tin và Truyền thông , Bộ Tài chính"),
+            "làm_việc với Sở Thông_tin và Truyền_thông , Bộ Tài_chính"
+        );
     }
 
     #[test]

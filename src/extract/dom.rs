@@ -493,9 +493,34 @@ fn roles_of(names: &str) -> Roles {
     r
 }
 
+/// FNV-1a: class names are short and not attacker-chosen keys worth SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 thread_local! {
     /// Roles by class/id string: portals repeat the same few hundred class names on every page.
-    static ROLE_CACHE: std::cell::RefCell<HashMap<String, Roles>> = std::cell::RefCell::new(HashMap::new());
+    static ROLE_CACHE: std::cell::RefCell<HashMap<String, Roles, FnvBuild>> =
+        std::cell::RefCell::new(HashMap::default());
 }
 
 /// [`roles_of`], remembered per thread.
@@ -597,21 +622,28 @@ impl Walker {
             self.reset_buf();
             return;
         };
-        let chars = self.chars.max(1);
+        // Characters that are not spaces (the cleaned text has single spaces only).
+        let chars = text
+            .bytes()
+            .filter(|&b| (b & 0xC0) != 0x80 && b != b' ')
+            .count()
+            .max(1);
+        let bytes = self.chars.max(1);
+        let share = |part: usize| (part.min(bytes) * chars).div_ceil(bytes).min(chars);
         let mut block = Block {
             text,
             node,
             chars,
-            link_chars: self.link.min(chars),
-            bold_chars: self.bold.min(chars),
-            italic_chars: self.italic.min(chars),
+            link_chars: share(self.link),
+            bold_chars: share(self.bold),
+            italic_chars: share(self.italic),
             right: ctx.right,
             centered: ctx.centered,
-            boiler: self.boiler_chars * 2 > chars,
+            boiler: self.boiler_chars * 2 > bytes,
             caption: false,
             heading: ctx.heading,
             list_item: ctx.list_item,
-            titleish: ctx.titleish || self.titleish * 2 > chars,
+            titleish: ctx.titleish || self.titleish * 2 > bytes,
         };
         if self.image_pending
             && block.chars < 200
@@ -642,11 +674,9 @@ impl Walker {
         if ctx.in_head {
             return;
         }
-        // Characters that are not ASCII whitespace, counted on bytes (UTF-8 lead bytes).
-        let n = t
-            .bytes()
-            .filter(|&b| (b & 0xC0) != 0x80 && !b.is_ascii_whitespace())
-            .count();
+        // Shares (links, bold...) are kept in bytes of trimmed text; the block's character
+        // count is exact, taken from the cleaned text at flush.
+        let n = t.trim_ascii().len();
         if n == 0 {
             if !self.buf.is_empty() {
                 self.buf.push(' ');

@@ -10,7 +10,7 @@
 use super::agency::canonical_agency_or;
 use super::date::{Published, find_vn_date, parse_iso};
 use super::dom::{Block, HeadMeta, Page};
-use super::text::{clean_text, fold, strip_site_prefix};
+use super::text::{clean_text, fold, starts_with_ci, strip_site_prefix};
 use super::{is_home_crumb, norm};
 
 /// Paragraphs shorter than this carry no weight when choosing the main content.
@@ -500,14 +500,15 @@ pub fn strip_topic_label(t: &str) -> String {
 
 /// A breadcrumb written as text: "Trang chủ > Tin tức > Kinh tế".
 fn text_breadcrumb(page: &Page) -> Vec<String> {
-    for b in page
-        .blocks
-        .iter()
-        .filter(|b| b.chars < 200 && b.text.contains(['>', '»', '›', '→']))
-    {
-        let l = b.text.to_lowercase();
-        if !(l.starts_with("trang chủ") || l.starts_with("trang nhất") || l.starts_with("home"))
-        {
+    for b in page.blocks.iter().filter(|b| b.chars < 200) {
+        let t = b.text.as_str();
+        let home = ["trang chủ", "trang nhất", "home"]
+            .iter()
+            .any(|h| starts_with_ci(t, h).is_some());
+        if !home {
+            continue;
+        }
+        if !t.contains(['>', '»', '›', '→']) {
             continue;
         }
         let parts: Vec<String> = b

@@ -27,40 +27,54 @@ pub fn clean_text(s: &str) -> String {
     let mut run_start: Option<usize> = None;
     let mut i = 0;
     while let Some(&x) = bytes.get(i) {
-        let (special, len) = if x < 0x80 {
-            (x.is_ascii_whitespace() || x.is_ascii_control(), 1)
-        } else if matches!(x, 0xC2 | 0xC3 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
-            // Only these lead bytes start Ð, ð, no-break/odd spaces, zero-width characters,
-            // soft hyphens and C1 controls.
-            match s.get(i..).and_then(|r| r.chars().next()) {
-                Some(c) => (is_special(c), c.len_utf8()),
-                None => (false, 1),
-            }
+        let special = if x < 0x80 {
+            x.is_ascii_whitespace() || x.is_ascii_control()
         } else {
-            (false, utf8_len(x))
+            special_at(bytes, i)
         };
         if !special {
             if run_start.is_none() {
                 run_start = Some(i);
             }
-            i += len;
+            i += 1;
             continue;
         }
         if let Some(from) = run_start.take() {
             push_run(&mut out, &mut pending_space, s.get(from..i).unwrap_or(""));
         }
-        match s.get(i..).and_then(|r| r.chars().next()) {
+        let c = s.get(i..).and_then(|r| r.chars().next());
+        match c {
             Some('\u{00D0}') => push_run(&mut out, &mut pending_space, "\u{0110}"),
             Some('\u{00F0}') => push_run(&mut out, &mut pending_space, "\u{0111}"),
             Some('\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') => {}
             _ => pending_space = true,
         }
-        i += len;
+        i += c.map_or(1, char::len_utf8);
     }
     if let Some(from) = run_start {
         push_run(&mut out, &mut pending_space, s.get(from..).unwrap_or(""));
     }
     out
+}
+
+/// Whether the non-ASCII character starting at `i` is one [`clean_text`] acts on: C1
+/// controls, no-break, odd and zero-width spaces, soft hyphens, word joiners, BOM, Ð and ð.
+/// Decided on the UTF-8 bytes, so ordinary letters cost one comparison.
+fn special_at(b: &[u8], i: usize) -> bool {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match at(0) {
+        0xC2 => matches!(at(1), 0x80..=0xA0 | 0xAD),
+        0xC3 => matches!(at(1), 0x90 | 0xB0),
+        0xE1 => at(1) == 0x9A && at(2) == 0x80,
+        0xE2 => match at(1) {
+            0x80 => matches!(at(2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF),
+            0x81 => matches!(at(2), 0x9F | 0xA0),
+            _ => false,
+        },
+        0xE3 => at(1) == 0x80 && at(2) == 0x80,
+        0xEF => at(1) == 0xBB && at(2) == 0xBF,
+        _ => false,
+    }
 }
 
 fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
@@ -69,30 +83,6 @@ fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
     }
     *pending_space = false;
     out.push_str(run);
-}
-
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
-}
-
-/// Characters [`clean_text`] replaces, drops or turns into a space.
-fn is_special(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00D0}'
-            | '\u{00F0}'
-            | '\u{200B}'
-            | '\u{200C}'
-            | '\u{200D}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-    ) || c.is_whitespace()
-        || c.is_control()
 }
 
 /// Whether NFC could change the text. Characters below U+0300, the precomposed Vietnamese
@@ -374,6 +364,27 @@ mod tests {
         );
         assert_eq!(clean_text(""), "");
         assert_eq!(clean_text(" \u{00A0} "), "");
+    }
+
+    #[test]
+    fn byte_classifier_matches_the_character_rule() {
+        for c in (0x80u32..0x11_0000).filter_map(char::from_u32) {
+            let expected = matches!(
+                c,
+                '\u{00D0}'
+                    | '\u{00F0}'
+                    | '\u{200B}'
+                    | '\u{200C}'
+                    | '\u{200D}'
+                    | '\u{2060}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+            ) || c.is_whitespace()
+                || c.is_control();
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(special_at(bytes, 0), expected, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

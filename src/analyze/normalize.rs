@@ -93,7 +93,11 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
             },
         };
     };
-    if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+    // Precomposed Latin letters (all of Vietnamese) are NFC by themselves: skip the check.
+    let precomposed = word
+        .chars()
+        .all(|c| c.is_ascii() || matches!(c, '\u{c0}'..='\u{24f}' | '\u{1ea0}'..='\u{1ef9}'));
+    if precomposed || is_nfc_quick(word.chars()) == IsNormalized::Yes {
         word.chars().for_each(&mut push);
     } else {
         word.nfc().for_each(&mut push);

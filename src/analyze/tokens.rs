@@ -9,7 +9,7 @@
 //! consecutive positions.
 
 use super::normalize::fold_into;
-use super::units::{ProtectedKind, Unit, scan_into};
+use super::units::{ProtectedKind, Unit, recycle, scan_pooled};
 use super::{WordSegmenter, default_segmenter};
 
 /// What an index token stands for (shown by `tracuu analyze`).
@@ -56,6 +56,8 @@ pub struct Analyzer {
     /// Loaded on first use, so that opening an index for searching does not load the model.
     segmenter: Option<&'static dyn WordSegmenter>,
     units: Vec<Unit>,
+    /// Spare syllable strings, reused from one text to the next.
+    pool: Vec<String>,
     scratch: String,
 }
 
@@ -64,6 +66,7 @@ impl Default for Analyzer {
         Analyzer {
             segmenter: None,
             units: Vec::new(),
+            pool: Vec::new(),
             scratch: String::new(),
         }
     }
@@ -83,6 +86,7 @@ impl Analyzer {
         Analyzer {
             segmenter: Some(segmenter),
             units: Vec::new(),
+            pool: Vec::new(),
             scratch: String::new(),
         }
     }
@@ -93,8 +97,8 @@ impl Analyzer {
         text: &str,
         mut emit: impl FnMut(&str, TokenKind, usize, usize, usize),
     ) {
-        self.units.clear();
-        scan_into(text, &mut self.units);
+        recycle(&mut self.units, &mut self.pool);
+        scan_pooled(text, &mut self.units, &mut self.pool);
         let mut position = 0usize;
         let mut i = 0usize;
         let units = std::mem::take(&mut self.units);

@@ -75,27 +75,43 @@ pub fn scan(text: &str) -> Vec<Unit> {
 
 /// Like [`scan`], appending to a reused buffer.
 pub fn scan_into(text: &str, units: &mut Vec<Unit>) {
+    scan_pooled(text, units, &mut Vec::new());
+}
+
+/// Like [`scan_into`], taking the strings of syllables from `pool` (spare allocations of an
+/// earlier scan, see [`recycle`]) instead of allocating new ones.
+pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let mut chunk_start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         if is_space(c) {
             if let Some(s) = chunk_start.take() {
-                chunk(text, s, i, units);
+                chunk(text, s, i, units, pool);
             }
         } else {
             chunk_start.get_or_insert(i);
         }
     }
     if let Some(s) = chunk_start {
-        chunk(text, s, text.len(), units);
+        chunk(text, s, text.len(), units, pool);
+    }
+}
+
+/// Empties `units`, keeping the syllables' string allocations in `pool` for the next scan.
+pub fn recycle(units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+    for u in units.drain(..) {
+        if let Unit::Syllable { mut norm, .. } = u {
+            norm.clear();
+            pool.push(norm);
+        }
     }
 }
 
 /// Handles one whitespace-delimited chunk `text[s..e]`.
-fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
+fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let raw = &text[s..e];
     // Fast path: a plain syllable, the overwhelmingly common case.
     if raw.chars().all(is_word_char) {
-        word_core(text, s, e, units);
+        word_core(text, s, e, units, pool);
         return;
     }
     // Trim punctuation on both sides; it becomes a break. A trailing '%' belongs to a number.
@@ -134,9 +150,9 @@ fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
             ue,
         ));
     } else if core.chars().all(is_word_char) {
-        word_core(text, cs, ce, units);
+        word_core(text, cs, ce, units, pool);
     } else {
-        mixed_core(text, cs, ce, units);
+        mixed_core(text, cs, ce, units, pool);
     }
     if ce < e {
         push_break(units);
@@ -174,7 +190,7 @@ fn protected(
 }
 
 /// A chunk of word characters only: a syllable, or a number/alphanumeric code.
-fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
+fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let w = &text[s..e];
     if w.bytes().any(|b| b.is_ascii_digit()) {
         units.push(protected(
@@ -199,7 +215,7 @@ fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
 }
 
 /// A chunk whose core mixes word characters and joiners: classify it, or split it.
-fn mixed_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
+fn mixed_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let core = &text[s..e];
     // Pieces of word characters and the joiners between them.
     let mut pieces: Vec<(usize, usize)> = Vec::new();
@@ -339,7 +355,7 @@ fn mixed_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>) {
         if k > 0 {
             push_break(units);
         }
-        word_core(text, a, b, units);
+        word_core(text, a, b, units, pool);
     }
 }
 

@@ -52,6 +52,7 @@ pub struct AnalyzedToken {
 }
 
 /// Turns text into index tokens. Cheap to create; reuses its buffers across calls.
+#[derive(Default)]
 pub struct Analyzer {
     /// Loaded on first use, so that opening an index for searching does not load the model.
     segmenter: Option<&'static dyn WordSegmenter>,
@@ -59,17 +60,6 @@ pub struct Analyzer {
     /// Spare syllable strings, reused from one text to the next.
     pool: Vec<String>,
     scratch: String,
-}
-
-impl Default for Analyzer {
-    fn default() -> Self {
-        Analyzer {
-            segmenter: None,
-            units: Vec::new(),
-            pool: Vec::new(),
-            scratch: String::new(),
-        }
-    }
 }
 
 impl Clone for Analyzer {
@@ -153,7 +143,7 @@ impl Analyzer {
                         .iter()
                         .position(|u| !matches!(u, Unit::Syllable { .. }))
                         .map_or(units.len(), |n| i + n);
-                    self.emit_run(&units[i..run_end], position, &mut emit);
+                    self.emit_run(text, &units[i..run_end], position, &mut emit);
                     position += run_end - i;
                     i = run_end;
                 }
@@ -165,6 +155,7 @@ impl Analyzer {
     /// A run of syllables between breaks: syllables, then words from segmentation.
     fn emit_run(
         &mut self,
+        text: &str,
         run: &[Unit],
         first_position: usize,
         emit: &mut impl FnMut(&str, TokenKind, usize, usize, usize),
@@ -176,7 +167,8 @@ impl Analyzer {
                 _ => None,
             })
             .collect();
-        let texts: Vec<&str> = syllables.iter().map(|s| s.0).collect();
+        // The segmenter reads capital letters as a sign of names: give it the syllables as written.
+        let texts: Vec<&str> = syllables.iter().map(|&(_, s, e)| &text[s..e]).collect();
         let lengths = if texts.len() >= 2 {
             self.segmenter
                 .get_or_insert_with(default_segmenter)
@@ -243,6 +235,38 @@ impl Analyzer {
                 emit(&self.scratch, folded_kind, position, start, end);
             }
         }
+    }
+
+    /// The words of `text` in order, as the index sees them: compound words joined by `_`,
+    /// other syllables alone, protected tokens whole (normalised; punctuation dropped).
+    pub fn words(&mut self, text: &str) -> Vec<String> {
+        let mut found: Vec<(usize, u8, String)> = Vec::new();
+        self.for_each_token(text, |t, kind, position, _, _| {
+            let rank = match kind {
+                TokenKind::Word => 0,
+                TokenKind::Protected(_) => 1,
+                TokenKind::Syllable => 2,
+                _ => return,
+            };
+            found.push((position, rank, t.to_string()));
+        });
+        // A word's syllables come before the word itself: order by position, words first.
+        found.sort_by_key(|&(position, rank, _)| (position, rank));
+        let mut words = Vec::with_capacity(found.len());
+        let mut next = 0usize;
+        for (position, rank, text) in found {
+            if position < next {
+                continue;
+            }
+            next = position
+                + if rank == 0 {
+                    text.matches('_').count() + 1
+                } else {
+                    1
+                };
+            words.push(text);
+        }
+        words
     }
 
     /// All index tokens of `text` (for `tracuu analyze` and tests).
@@ -369,6 +393,20 @@ mod tests {
                 "{want} missing from {t:?}"
             );
         }
+    }
+
+    #[test]
+    fn words_join_compounds_and_keep_codes_whole() {
+        let words = Analyzer::default()
+            .words("Theo Quyết định 43/2008/QĐ-TTg, Sở Thông tin và Truyền thông");
+        assert!(words.contains(&"43/2008/qđ-ttg".to_string()), "{words:?}");
+        assert!(words.contains(&"thông_tin".to_string()), "{words:?}");
+        let syllables: usize = words
+            .iter()
+            .filter(|w| !w.contains('/'))
+            .map(|w| w.matches('_').count() + 1)
+            .sum();
+        assert_eq!(syllables, 9, "{words:?}");
     }
 
     #[test]

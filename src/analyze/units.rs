@@ -202,9 +202,11 @@ fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut V
             e,
         ));
     } else {
-        let mut norm = String::with_capacity(w.len());
+        let mut norm = pool.pop().unwrap_or_default();
         normalize_word_into(w, &mut norm);
-        if !norm.is_empty() {
+        if norm.is_empty() {
+            pool.push(norm);
+        } else {
             units.push(Unit::Syllable {
                 norm,
                 start: s,

@@ -31,9 +31,8 @@ use tantivy::schema::Value as _;
 use tantivy::{DocAddress, TantivyDocument};
 
 use super::{ANALYZER_VERSION, ArchiveIndex};
-use crate::analyze::default_segmenter;
 use crate::analyze::normalize::fold_into;
-use crate::analyze::units::{Unit, scan};
+use crate::analyze::tokens::Analyzer;
 use crate::{Article, Error, Result};
 
 /// The engines tracuu can write for.
@@ -84,70 +83,16 @@ pub fn check_index_name(name: &str) -> Result<()> {
 /// compound word joined by `_`, protected tokens (codes, dates, numbers, abbreviations) whole,
 /// punctuation dropped. Uses the same scanner and segmenter as tracuu's own index.
 pub fn vi_text(text: &str) -> String {
-    let units = scan(text);
     let mut out = String::with_capacity(text.len() + 8);
-    let push = |token: &str, out: &mut String| {
-        if token.is_empty() {
-            return;
-        }
+    for word in Analyzer::default().words(text) {
         if !out.is_empty() {
             out.push(' ');
         }
         // A token never contains whitespace; be safe anyway, since whitespace is the separator.
         out.extend(
-            token
-                .chars()
+            word.chars()
                 .map(|c| if c.is_whitespace() { '_' } else { c }),
         );
-    };
-    let mut i = 0usize;
-    while i < units.len() {
-        match &units[i] {
-            Unit::Break => i += 1,
-            Unit::Protected { norm, .. } => {
-                push(norm, &mut out);
-                i += 1;
-            }
-            Unit::Syllable { .. } => {
-                let run_end = units[i..]
-                    .iter()
-                    .position(|u| !matches!(u, Unit::Syllable { .. }))
-                    .map_or(units.len(), |n| i + n);
-                let syllables: Vec<&str> = units[i..run_end]
-                    .iter()
-                    .filter_map(|u| match u {
-                        Unit::Syllable { norm, .. } => Some(norm.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                let lengths = if syllables.len() >= 2 {
-                    default_segmenter().segment(&syllables)
-                } else {
-                    vec![syllables.len()]
-                };
-                // The same guards as the index-time analyzer: a segmenter that returns odd
-                // lengths never drops or repeats a syllable.
-                let mut k = 0usize;
-                for len in lengths {
-                    if k >= syllables.len() {
-                        break;
-                    }
-                    let len = len.max(1).min(syllables.len() - k);
-                    let word = syllables
-                        .get(k..k + len)
-                        .map(|w| w.join("_"))
-                        .unwrap_or_default();
-                    push(&word, &mut out);
-                    k += len;
-                }
-                if let Some(rest) = syllables.get(k..).filter(|r| !r.is_empty()) {
-                    for s in rest {
-                        push(s, &mut out);
-                    }
-                }
-                i = run_end;
-            }
-        }
     }
     out
 }

@@ -26,9 +26,20 @@ pub fn clean_text(s: &str) -> String {
     // characters are whole characters, so every cut falls on a character boundary.
     let mut run_start: Option<usize> = None;
     let mut i = 0;
+    let ordinary_at = |k: usize| -> bool {
+        match bytes.get(k) {
+            Some(&b) => PLAIN[usize::from(b)] || (b >= 0x80 && !special_at(bytes, k)),
+            None => false,
+        }
+    };
     while let Some(&x) = bytes.get(i) {
-        let special = if x < 0x80 {
-            x.is_ascii_whitespace() || x.is_ascii_control()
+        // A single space inside a run, followed by an ordinary character, stays in the run.
+        let special = if PLAIN[usize::from(x)] {
+            false
+        } else if x == b' ' {
+            !(run_start.is_some() && ordinary_at(i + 1))
+        } else if x < 0x80 {
+            true
         } else {
             special_at(bytes, i)
         };
@@ -56,6 +67,23 @@ pub fn clean_text(s: &str) -> String {
     }
     out
 }
+
+/// Bytes that never start a character [`clean_text`] acts on: printable ASCII other than
+/// the space, UTF-8 continuation bytes, and lead bytes other than C2, C3, E1, E2, E3, EF.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7F {
+        t[b] = true;
+        b += 1;
+    }
+    let mut b = 0x80;
+    while b < 0x100 {
+        t[b] = !matches!(b, 0xC0 | 0xC1 | 0xC2 | 0xC3 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF5..=0xFF);
+        b += 1;
+    }
+    t
+};
 
 /// Whether the non-ASCII character starting at `i` is one [`clean_text`] acts on: C1
 /// controls, no-break, odd and zero-width spaces, soft hyphens, word joiners, BOM, Ð and ð.
@@ -364,6 +392,44 @@ mod tests {
         );
         assert_eq!(clean_text(""), "");
         assert_eq!(clean_text(" \u{00A0} "), "");
+    }
+
+    /// The rule `clean_text` implements, written the slow and obvious way.
+    fn reference_clean(s: &str) -> String {
+        let s: String = s.nfc().collect();
+        let mut out = String::new();
+        for c in s.chars() {
+            let c = match c {
+                '\u{00D0}' => '\u{0110}',
+                '\u{00F0}' => '\u{0111}',
+                c => c,
+            };
+            if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') {
+                continue;
+            }
+            out.push(if c.is_whitespace() || c.is_control() { ' ' } else { c });
+        }
+        out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn clean_text_agrees_with_the_reference() {
+        let pieces = [
+            "a", " ", "  ", "\u{00A0}", "\u{200B}", "Ð", "ð", "\n\t", "Việt", "e\u{0301}", "\u{00AD}", "x",
+            "\u{2003}", "\u{0085}", "ạ", "\u{FEFF}", "Đ", "—", "\u{3000}",
+        ];
+        // Every sequence of up to four pieces.
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in 0..n {
+                        let s = [pieces[a], pieces[b], pieces[c], pieces[d]].concat();
+                        assert_eq!(clean_text(&s), reference_clean(&s), "{s:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -878,7 +878,12 @@ impl Walker {
 
     /// Link texts that matter by where the link sits or points.
     fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &Attrs<'_>, c: Ctx) {
-        let category = el.href.is_some_and(|h| CATEGORY_HREF.is_match(h));
+        // Most links point nowhere near a category page: test the regex only on candidates.
+        let category = el.href.is_some_and(|h| {
+            let b = h.as_bytes();
+            (memchr::memmem::find(b, b"at").is_some() || memchr::memmem::find(b, b"uc").is_some())
+                && CATEGORY_HREF.is_match(h)
+        });
         if !(c.crumb || c.tags || category) {
             return;
         }

@@ -197,6 +197,13 @@ pub fn strip_closing_mark(p: &str) -> String {
 /// Whether `t` starts with the lowercase `prefix`, ignoring case, without allocating; returns
 /// the byte length of the matched part of `t`.
 pub fn starts_with_ci(t: &str, prefix: &str) -> Option<usize> {
+    // Quick reject on the first byte when either side starts with ASCII.
+    if let (Some(&a), Some(&b)) = (t.as_bytes().first(), prefix.as_bytes().first())
+        && (a.is_ascii() || b.is_ascii())
+        && a.to_ascii_lowercase() != b
+    {
+        return None;
+    }
     let mut want = prefix.chars();
     let mut used = 0;
     for c in t.chars() {

@@ -417,13 +417,53 @@ pub fn canonical_agency_or(text: &str, default_province: Option<&str>) -> Option
 /// one of these letters' forms (Sở/SỞ/So, Bộ/BỘ/Bo, UBND, Ủy/Uỷ/Uy, HĐND/HDND, Hội/Hoi,
 /// VPCP, Văn/Van, Cổng/Cong, Báo/Bao, STTTT).
 fn may_name_agency(text: &str) -> bool {
-    static KEYS: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b(sở|so|bộ|bo|ubnd|ủy|uỷ|uy|hđnd|hdnd|hội|hoi|vpcp|văn|van|cổng|cong|báo|bao|stttt)\b",
-        )
-        .unwrap_or_else(|_| regex::Regex::new("").unwrap_or_else(|_| unreachable!("empty regex")))
+    // A superset test: any of these substrings (ASCII letters in any case; Vietnamese forms
+    // listed in each case) may start an agency name.
+    static KEYS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "sở",
+                "Sở",
+                "SỞ",
+                "bộ",
+                "Bộ",
+                "BỘ",
+                "ubnd",
+                "ủy",
+                "Ủy",
+                "ỦY",
+                "uỷ",
+                "Uỷ",
+                "UỶ",
+                "hđnd",
+                "HĐND",
+                "hội đồng",
+                "Hội đồng",
+                "HỘI ĐỒNG",
+                "vpcp",
+                "văn phòng",
+                "Văn phòng",
+                "VĂN PHÒNG",
+                "cổng",
+                "Cổng",
+                "CỔNG",
+                "báo điện tử",
+                "Báo điện tử",
+                "BÁO ĐIỆN TỬ",
+                "stttt",
+                "so ",
+                "bo ",
+                "uy ban",
+                "hdnd",
+                "hoi dong",
+                "van phong",
+                "cong thong",
+                "bao dien",
+            ])
+            .ok()
     });
-    KEYS.is_match(text)
+    KEYS.as_ref().is_none_or(|ac| ac.is_match(text))
 }
 
 static W: LazyLock<HashMap<&'static str, Vec<Word>>> = LazyLock::new(|| {

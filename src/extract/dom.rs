@@ -11,7 +11,6 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use ego_tree::{NodeId, NodeRef};
-use regex::Regex;
 use scraper::{Html, Node};
 
 use super::text::{clean_text, starts_with_ci};
@@ -320,21 +319,17 @@ impl<'a> Attrs<'a> {
 }
 
 /// The element's class and id, lowercased, space-separated ("" when it has neither).
-fn class_and_id(a: &Attrs<'_>) -> String {
-    match (a.class, a.id) {
-        (None, None) => String::new(),
-        (c, i) => {
-            let mut s = String::with_capacity(c.map_or(0, str::len) + i.map_or(0, str::len) + 1);
-            s.push_str(c.unwrap_or(""));
-            s.push(' ');
-            s.push_str(i.unwrap_or(""));
-            s.make_ascii_lowercase();
-            s
-        }
+fn class_and_id(a: &Attrs<'_>, s: &mut String) {
+    s.clear();
+    if a.class.is_none() && a.id.is_none() {
+        return;
     }
+    s.push_str(a.class.unwrap_or(""));
+    s.push(' ');
+    s.push_str(a.id.unwrap_or(""));
+    s.make_ascii_lowercase();
 }
 
-/// Every class/id fragment any rule here looks for, as one automaton.
 /// What a class/id fragment found by [`FRAGMENTS`] says.
 #[derive(Clone, Copy)]
 enum Part {
@@ -412,9 +407,18 @@ const CATEGORY_PARTS: &[&str] = &[
     "catname",
 ];
 /// Links to category pages: Joomla `view=category`/`catid=`, `/chuyen-muc/`, `/category/`.
-static CATEGORY_HREF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)view=category|catid=|/chuyen-?muc/|/category/|/danh-muc/")
-        .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!("constant regex")))
+static CATEGORY_HREF: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "view=category",
+            "catid=",
+            "/chuyen-muc/",
+            "/chuyenmuc/",
+            "/category/",
+            "/danh-muc/",
+        ])
+        .ok()
 });
 
 fn is_boiler_element(name: &str, el: &Attrs<'_>, names_boiler: bool) -> bool {
@@ -524,21 +528,21 @@ thread_local! {
 }
 
 /// [`roles_of`], remembered per thread.
-fn cached_roles(names: String) -> Roles {
+fn cached_roles(names: &str) -> Roles {
     if names.is_empty() {
         return Roles::default();
     }
     ROLE_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(r) = cache.get(names.as_str()) {
+        if let Some(r) = cache.get(names) {
             return *r;
         }
-        let r = roles_of(&names);
+        let r = roles_of(names);
         // Pages with unique ids on every element would grow it without end.
         if cache.len() > 20_000 {
             cache.clear();
         }
-        cache.insert(names, r);
+        cache.insert(names.to_string(), r);
         r
     })
 }
@@ -595,6 +599,8 @@ struct Walker {
     category_links: Vec<String>,
     lead_candidates: Vec<String>,
     profile_hint: bool,
+    /// Reused buffer for an element's lowercased class and id.
+    names_buf: String,
     parents: Vec<Option<usize>>,
     node_ids: Vec<NodeId>,
     /// The open block-level elements.
@@ -793,7 +799,10 @@ impl Walker {
             "h6" => c.heading = 6,
             _ => {}
         }
-        let roles = cached_roles(class_and_id(&attrs));
+        let mut names = std::mem::take(&mut self.names_buf);
+        class_and_id(&attrs, &mut names);
+        let roles = cached_roles(&names);
+        self.names_buf = names;
         if is_boiler_element(name, &attrs, roles.boiler) {
             c.boiler = true;
         }
@@ -879,11 +888,9 @@ impl Walker {
     /// Link texts that matter by where the link sits or points.
     fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &Attrs<'_>, c: Ctx) {
         // Most links point nowhere near a category page: test the regex only on candidates.
-        let category = el.href.is_some_and(|h| {
-            let b = h.as_bytes();
-            (memchr::memmem::find(b, b"at").is_some() || memchr::memmem::find(b, b"uc").is_some())
-                && CATEGORY_HREF.is_match(h)
-        });
+        let category = el
+            .href
+            .is_some_and(|h| CATEGORY_HREF.as_ref().is_some_and(|ac| ac.is_match(h)));
         if !(c.crumb || c.tags || category) {
             return;
         }
@@ -976,6 +983,7 @@ pub fn walk(doc: &Html) -> Page {
         category_links: Vec::new(),
         lead_candidates: Vec::new(),
         profile_hint: false,
+        names_buf: String::with_capacity(64),
         parents: Vec::with_capacity(512),
         node_ids: Vec::with_capacity(512),
         stack: Vec::with_capacity(32),

@@ -79,7 +79,10 @@ static PLAIN: [bool; 256] = {
     }
     let mut b = 0x80;
     while b < 0x100 {
-        t[b] = !matches!(b, 0xC0 | 0xC1 | 0xC2 | 0xC3 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF5..=0xFF);
+        t[b] = !matches!(
+            b,
+            0xC0 | 0xC1 | 0xC2 | 0xC3 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF5..=0xFF
+        );
         b += 1;
     }
     t
@@ -411,19 +414,46 @@ mod tests {
                 '\u{00F0}' => '\u{0111}',
                 c => c,
             };
-            if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') {
+            if matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            ) {
                 continue;
             }
-            out.push(if c.is_whitespace() || c.is_control() { ' ' } else { c });
+            out.push(if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            });
         }
-        out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+        out.split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
     fn clean_text_agrees_with_the_reference() {
         let pieces = [
-            "a", " ", "  ", "\u{00A0}", "\u{200B}", "Ð", "ð", "\n\t", "Việt", "e\u{0301}", "\u{00AD}", "x",
-            "\u{2003}", "\u{0085}", "ạ", "\u{FEFF}", "Đ", "—", "\u{3000}",
+            "a",
+            " ",
+            "  ",
+            "\u{00A0}",
+            "\u{200B}",
+            "Ð",
+            "ð",
+            "\n\t",
+            "Việt",
+            "e\u{0301}",
+            "\u{00AD}",
+            "x",
+            "\u{2003}",
+            "\u{0085}",
+            "ạ",
+            "\u{FEFF}",
+            "Đ",
+            "—",
+            "\u{3000}",
         ];
         // Every sequence of up to four pieces.
         let n = pieces.len();

@@ -255,6 +255,8 @@ fn load_docs(path: &Path) -> Result<Vec<Doc>> {
 struct Scores {
     took_ms: Vec<f64>,
     per_class: BTreeMap<String, (usize, usize, f64)>, // (queries, success@1, sum of reciprocal ranks)
+    /// Queries whose target was not first: class, query, flags, target, rank, first hit.
+    misses: Vec<String>,
 }
 
 impl Scores {
@@ -270,6 +272,28 @@ impl Scores {
         {
             e.2 += 1.0 / r as f64;
         }
+    }
+
+    fn miss(&mut self, q: &Query, rank: Option<usize>, first: &str) {
+        let flags: Vec<String> = q.flags.iter().map(|(k, v)| format!("--{k}={v}")).collect();
+        self.misses.push(format!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            q.class,
+            q.text,
+            flags.join(" "),
+            q.target,
+            rank.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+            first
+        ));
+    }
+
+    fn write_misses(&self, path: &Path) -> std::io::Result<()> {
+        let mut text = String::from("class\tquery\tflags\ttarget_url\trank\tfirst_hit\n");
+        for m in &self.misses {
+            text.push_str(m);
+            text.push('\n');
+        }
+        fs::write(path, text)
     }
 
     fn totals(&self) -> (usize, usize, f64) {
@@ -430,7 +454,13 @@ fn main() -> Result<()> {
             o.out.join("index-1t")
         };
         let _ = fs::remove_dir_all(&idx);
-        let imp = run(&tracuu, &import_args(&idx, threads), &[])?;
+        let mut args = import_args(&idx, threads);
+        if threads == 2 {
+            // What was skipped, and why, for whoever tunes the extractor.
+            args.push("--report".into());
+            args.push(o.out.join("import-report.tsv").display().to_string());
+        }
+        let imp = run(&tracuu, &args, &[])?;
         if imp.ok {
             imported |= threads == 2;
             row(
@@ -581,6 +611,12 @@ fn main() -> Result<()> {
 
     // 7. Baseline: SQLite FTS5 on the same articles and queries.
     let fts = fts5_baseline(&docs, &queries, &o.out, &mut row)?;
+
+    // Which queries missed, for whoever tunes extraction or ranking.
+    if let Some(t) = &tracuu_scores {
+        t.write_misses(&o.out.join("misses-tracuu.tsv"))?;
+    }
+    fts.write_misses(&o.out.join("misses-fts5.tsv"))?;
 
     // The report.
     let cpu = fs::read_to_string("/proc/cpuinfo")
@@ -779,6 +815,19 @@ fn tracuu_queries(
                 }
                 None => (None, f64::NAN),
             };
+            if rank != Some(1) {
+                let first = res
+                    .and_then(|v| v["hits"].get(0).cloned())
+                    .map(|h| {
+                        h["url"]
+                            .as_str()
+                            .or(h["source"].as_str())
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                scores.miss(q, rank, &first);
+            }
             scores.add(&q.class, rank, took);
         }
     }
@@ -938,6 +987,9 @@ fn fts5_baseline(
             .iter()
             .position(|u| tracuu::article::id_from_url(u) == want)
             .map(|i| i + 1);
+        if rank != Some(1) {
+            scores.miss(q, rank, urls.first().map(String::as_str).unwrap_or(""));
+        }
         scores.add(&q.class, rank, took);
     }
     Ok(scores)

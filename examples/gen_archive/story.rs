@@ -714,8 +714,14 @@ impl Generator {
             let female = rng.chance(0.3);
             let syl = if rng.chance(0.3) { 4 } else { 3 };
             let n = person_name(rng, female, syl);
-            // Names with an oa/oe/uy syllable make the tone-placement cases realistic.
-            if self.used_names.insert(n.clone()) {
+            // A target's name must not be a contiguous part of another name in use
+            // ("Nguyễn Thanh Tốt" inside "Nguyễn Thanh Tốt Khoa"), or the query is ambiguous.
+            let clash = self.used_names.iter().any(|u| {
+                u.starts_with(&format!("{n} "))
+                    || n.starts_with(&format!("{u} "))
+                    || u.ends_with(&format!(" {n}"))
+            });
+            if !clash && self.used_names.insert(n.clone()) {
                 return n;
             }
         }
@@ -1411,6 +1417,7 @@ fn place_name(rng: &mut Rng) -> String {
 /// The part of a headline a person would remember: the words after the verb or colon,
 /// without the agency; used for filtered queries.
 fn title_core(title: &str) -> String {
+    let title = title.split(" tại ").next().unwrap_or(title);
     let after = title.rsplit_once(": ").map(|(_, b)| b).unwrap_or(title);
     let words: Vec<&str> = after.split_whitespace().collect();
     let start = words.len().saturating_sub(5);

@@ -116,6 +116,28 @@ fn main() {
             source: which,
             http_charset: None,
         };
+        if mode == "par" {
+            // Throughput on all threads of a rayon pool (RAYON_NUM_THREADS sets the count).
+            use rayon::prelude::*;
+            for what in ["parse", "extract"] {
+                let t = std::time::Instant::now();
+                (0..n).into_par_iter().for_each(|_| {
+                    if what == "parse" {
+                        black_box(scraper::Html::parse_document(black_box(&html)));
+                    } else {
+                        let _ = black_box(extract(black_box(&raw)));
+                    }
+                });
+                let secs = t.elapsed().as_secs_f64();
+                println!(
+                    "{} {what}: {n} pages on {} threads in {secs:.2} s = {:.0} pages/s",
+                    raw.source,
+                    rayon::current_num_threads(),
+                    n as f64 / secs
+                );
+            }
+            return;
+        }
         if mode == "ratio" {
             // Interleave both so they see the same machine load; compare medians.
             let mut parse_t = Vec::with_capacity(n);

@@ -91,6 +91,9 @@ fn field_of(fields: &Fields, name: FieldName) -> Field {
     }
 }
 
+/// Longest query run whose adjacent pairs get proximity bonuses.
+const MAX_PAIR_BONUS_RUN: usize = 6;
+
 /// Titles that may precede an official's name in a query, folded.
 const PERSON_TITLES: &[&[&str]] = &[
     &["pho", "chu", "tich"],
@@ -129,8 +132,21 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             }
             clauses.push((required, slot_query(slot, &targets)));
         }
+        // Bonuses only where proximity means something: the main text fields (or the one named).
+        let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
+            targets.clone()
+        } else {
+            targets
+                .iter()
+                .copied()
+                .filter(|(f, _)| [fields.title, fields.lead, fields.body].contains(f))
+                .collect()
+        };
         for (phrase, boost) in bonuses {
-            clauses.push((Occur::Should, phrase_query_over(&phrase, boost, &targets)));
+            clauses.push((
+                Occur::Should,
+                phrase_query_over(&phrase, boost, &bonus_targets),
+            ));
         }
     }
     let has_terms =
@@ -339,7 +355,9 @@ fn words_part(part: &Part, synonyms: &Synonyms) -> (Vec<Slot>, Vec<(Phrase, f32)
             if exact != run_phrase(core, true) {
                 bonuses.push((exact, 1.0));
             }
-            if core.len() >= 3 {
+            // Adjacent pairs reward partial proximity in short queries; long ones (a pasted
+            // title) are served by the whole-run phrase, and pairs would cost more than they help.
+            if (3..=MAX_PAIR_BONUS_RUN).contains(&core.len()) {
                 for w in core.windows(2) {
                     bonuses.push((run_phrase(w, true), 0.3));
                 }

@@ -213,37 +213,41 @@ impl Searcher {
         let mut fallback = false;
         let mut plan = build::build(&parsed, fields, &self.synonyms, false);
         let mut query = combine(&plan, &filters);
-        let mut total = searcher.search(&*query, &Count)?;
-        if total == 0
-            && parsed
-                .must
-                .iter()
-                .map(|p| p.text.split_whitespace().count())
-                .sum::<usize>()
-                >= 2
-        {
+        let words: usize = parsed
+            .must
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum();
+        let sort_for = |plan: &build::Plan| {
+            if plan.has_terms {
+                options.sort
+            } else {
+                SortOrder::Date
+            }
+        };
+        // One pass counts and ranks; a second runs only for the any-word fallback.
+        let run = |query: &dyn Query, plan: &build::Plan| -> Result<(usize, Vec<Hit>)> {
+            if options.group_by.is_some() {
+                Ok((searcher.search(query, &Count)?, Vec::new()))
+            } else {
+                self.top_hits(
+                    &searcher,
+                    query,
+                    sort_for(plan),
+                    options.offset,
+                    options.limit,
+                    &plan.highlight,
+                )
+            }
+        };
+        let (mut total, mut hits) = run(&*query, &plan)?;
+        if total == 0 && words >= 2 {
             plan = build::build(&parsed, fields, &self.synonyms, true);
             query = combine(&plan, &filters);
-            total = searcher.search(&*query, &Count)?;
+            (total, hits) = run(&*query, &plan)?;
             fallback = total > 0;
         }
-        let sort = if plan.has_terms {
-            options.sort
-        } else {
-            SortOrder::Date
-        };
-        let hits = if options.group_by.is_some() {
-            Vec::new()
-        } else {
-            self.top_hits(
-                &searcher,
-                &*query,
-                sort,
-                options.offset,
-                options.limit,
-                &plan.highlight,
-            )?
-        };
+        let sort = sort_for(&plan);
         let groups = match options.group_by {
             Some(g) => {
                 Some(self.groups(&searcher, &*query, sort, g, options.limit, &plan.highlight)?)
@@ -287,27 +291,34 @@ impl Searcher {
         offset: usize,
         limit: usize,
         highlight: &HashSet<String>,
-    ) -> Result<Vec<Hit>> {
+    ) -> Result<(usize, Vec<Hit>)> {
         // Fetch a little more than needed so that ties at the page edge sort deterministically.
-        let fetch = offset + limit + 16;
-        let scored: Vec<(f32, DocAddress)> = match sort {
+        let fetch = offset + limit + 8;
+        let (total, scored): (usize, Vec<(f32, DocAddress)>) = match sort {
             SortOrder::Relevance => {
-                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?
+                searcher.search(query, &(Count, TopDocs::with_limit(fetch).order_by_score()))?
             }
-            SortOrder::Date => searcher
-                .search(
+            SortOrder::Date => {
+                let (n, top) = searcher.search(
                     query,
-                    &TopDocs::with_limit(fetch)
-                        .order_by_fast_field::<DateTime>(schema::DATE, Order::Desc),
-                )?
-                .into_iter()
-                .map(|(d, a)| {
-                    (
-                        d.map_or(0.0, |d| d.into_timestamp_secs() as f32 / 86_400.0),
-                        a,
-                    )
-                })
-                .collect(),
+                    &(
+                        Count,
+                        TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<DateTime>(schema::DATE, Order::Desc),
+                    ),
+                )?;
+                (
+                    n,
+                    top.into_iter()
+                        .map(|(d, a)| {
+                            (
+                                d.map_or(0.0, |d| d.into_timestamp_secs() as f32 / 86_400.0),
+                                a,
+                            )
+                        })
+                        .collect(),
+                )
+            }
             SortOrder::Recency => {
                 let today = chrono::Local::now().date_naive();
                 let collector = TopDocs::with_limit(fetch).tweak_score(
@@ -329,7 +340,7 @@ impl Searcher {
                         }
                     },
                 );
-                searcher.search(query, &collector)?
+                searcher.search(query, &(Count, collector))?
             }
         };
         let mut hits: Vec<Hit> = Vec::with_capacity(scored.len());
@@ -353,7 +364,7 @@ impl Searcher {
             h.rank = offset + i + 1;
             h.snippet = snippet::make(&h.article, highlight);
         }
-        Ok(page)
+        Ok((total, page))
     }
 
     fn article_at(&self, searcher: &TantivySearcher, addr: DocAddress) -> Result<Article> {
@@ -380,7 +391,7 @@ impl Searcher {
         highlight: &HashSet<String>,
     ) -> Result<Vec<Group>> {
         const PER_GROUP: usize = 3;
-        let hits = self.top_hits(searcher, query, sort, 0, 500, highlight)?;
+        let (_, hits) = self.top_hits(searcher, query, sort, 0, 500, highlight)?;
         let mut order: Vec<String> = Vec::new();
         let mut groups: HashMap<String, Group> = HashMap::new();
         for h in hits {

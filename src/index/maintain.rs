@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use tantivy::TantivyDocument;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
 
 use super::lock::WriterLock;
 use super::writer::remove_stale_generations;
@@ -22,22 +22,31 @@ pub fn for_each_article(
     index: &ArchiveIndex,
     f: &mut dyn FnMut(Article) -> std::io::Result<()>,
 ) -> Result<()> {
+    for_each_stored_json(index, &mut |json| {
+        let article: Article = serde_json::from_str(json)
+            .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
+        f(article).map_err(|e| Error::io("<stdout>", e))
+    })
+}
+
+/// Calls `f` with the stored JSON of every live article, reading each segment's document
+/// store sequentially (every compressed block is decompressed once).
+pub fn for_each_stored_json(
+    index: &ArchiveIndex,
+    f: &mut dyn FnMut(&str) -> Result<()>,
+) -> Result<()> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    for (seg_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            let d: TantivyDocument = searcher.doc(DocAddress::new(seg_ord as u32, doc))?;
-            let json = d
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(4)
+            .map_err(|e| Error::io(&index.generation, e))?;
+        for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+            let doc = doc?;
+            f(doc
                 .get_first(index.fields.doc)
                 .and_then(|v| v.as_str())
-                .unwrap_or("{}");
-            let article: Article = serde_json::from_str(json)
-                .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
-            f(article).map_err(|e| Error::io("<stdout>", e))?;
+                .unwrap_or("{}"))?;
         }
     }
     Ok(())
@@ -177,33 +186,36 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Input(format!("cannot start threads: {e}")))?;
-    let mut addresses = Vec::with_capacity(total as usize);
-    for (seg_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                addresses.push(DocAddress::new(seg_ord as u32, doc));
-            }
-        }
-    }
-    pool.install(|| {
-        addresses
-            .par_chunks(256)
-            .try_for_each(|chunk| -> Result<()> {
-                for &addr in chunk {
-                    let d: TantivyDocument = searcher.doc(addr)?;
-                    let json = d
-                        .get_first(live.fields.doc)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("{}");
-                    let article: Article = serde_json::from_str(json)
+    // One thread reads the stored articles in order; the pool parses them and feeds the
+    // writer, whose own threads run the analyzer.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(1024);
+    let mut count = 0usize;
+    let result: Result<()> = std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            for_each_stored_json(&live, &mut |json| {
+                tx.send(json.to_string())
+                    .map_err(|_| Error::Input("rebuild stopped".into()))
+            })
+        });
+        let consumed: Result<usize> = pool.install(|| {
+            rx.into_iter()
+                .par_bridge()
+                .map(|json| -> Result<usize> {
+                    let article: Article = serde_json::from_str(&json)
                         .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
                     writer.add_document(fresh.fields.document(&article))?;
-                }
-                bar.inc(chunk.len() as u64);
-                Ok(())
-            })
-    })?;
+                    bar.inc(1);
+                    Ok(1)
+                })
+                .try_reduce(|| 0, |a, b| Ok(a + b))
+        });
+        let produced = producer
+            .join()
+            .map_err(|_| Error::Input("the reading thread failed".into()))?;
+        count = consumed?;
+        produced
+    });
+    result?;
     let mut writer = writer;
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -213,7 +225,7 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     }
     bar.finish_and_clear();
     Ok(RebuildReport {
-        articles: addresses.len(),
+        articles: count,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

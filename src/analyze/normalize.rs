@@ -79,7 +79,7 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
     let mut push = |c: char| {
         match c {
             '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {}
-            'Ð' | 'Đ' => out.push('đ'),
+            'Ð' | 'Đ' | 'ð' => out.push('đ'),
             c => match fast_lower(c) {
                 Some(lower) => out.push(lower),
                 None if c.is_uppercase() => {

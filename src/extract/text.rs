@@ -6,7 +6,6 @@
 //! (that is the analyzer's job); [`normalize_tone`] and [`fold`] exist only for matching names.
 
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// Cleans one run of text: NFC, `Ð`→`Đ` (and `ð`→`đ`), no-break and other odd spaces to
 /// plain spaces, zero-width characters and soft hyphens removed, whitespace runs collapsed to
@@ -221,171 +220,17 @@ pub fn starts_with_ci(t: &str, prefix: &str) -> Option<usize> {
     want.next().is_none().then_some(used)
 }
 
-/// Tone marks (as combining characters after NFD).
-fn is_tone_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
-    )
-}
-
-/// Rewrites old-style tone placement in open oa/oe/uy syllables to the new style
-/// ("hoà"→"hòa", "Uỷ"→"Ủy", "thuỷ"→"thủy"), leaving "quý" and closed syllables alone.
-/// Returns NFC text. Used to match names written either way.
-pub fn normalize_tone(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut word = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            word.push(c);
-        } else {
-            flush_word(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush_word(&mut word, &mut out);
-    out
-}
-
-fn flush_word(word: &mut String, out: &mut String) {
-    if word.is_empty() {
-        return;
-    }
-    out.push_str(&retone_word(word));
-    word.clear();
-}
-
-/// One letter of a syllable with its combining marks split off.
-struct Letter {
-    base: char,
-    tone: Option<char>,
-    other: Vec<char>,
-}
-
-fn retone_word(w: &str) -> String {
-    // Only a word ending in a toned a/e/y after o/u can change.
-    let mut rev = w.chars().rev();
-    let (Some(last), Some(prev)) = (rev.next(), rev.next()) else {
-        return w.to_string();
-    };
-    let toned_end = matches!(
-        last,
-        'à' | 'á'
-            | 'ả'
-            | 'ã'
-            | 'ạ'
-            | 'è'
-            | 'é'
-            | 'ẻ'
-            | 'ẽ'
-            | 'ẹ'
-            | 'ỳ'
-            | 'ý'
-            | 'ỷ'
-            | 'ỹ'
-            | 'ỵ'
-            | 'À'
-            | 'Á'
-            | 'Ả'
-            | 'Ã'
-            | 'Ạ'
-            | 'È'
-            | 'É'
-            | 'Ẻ'
-            | 'Ẽ'
-            | 'Ẹ'
-            | 'Ỳ'
-            | 'Ý'
-            | 'Ỷ'
-            | 'Ỹ'
-            | 'Ỵ'
-    );
-    if !toned_end || !matches!(prev, 'o' | 'u' | 'O' | 'U') {
-        return w.to_string();
-    }
-    let mut letters: Vec<Letter> = Vec::with_capacity(w.len());
-    for c in w.nfd() {
-        if is_combining_mark(c) {
-            if let Some(l) = letters.last_mut() {
-                if is_tone_mark(c) {
-                    l.tone = Some(c);
-                } else {
-                    l.other.push(c);
-                }
-            }
-        } else {
-            letters.push(Letter {
-                base: c,
-                tone: None,
-                other: Vec::new(),
-            });
-        }
-    }
-    let n = letters.len();
-    if n >= 2 {
-        let (first, second) = (n - 2, n - 1);
-        let b1 = letters[first].base.to_ascii_lowercase();
-        let b2 = letters[second].base.to_ascii_lowercase();
-        let pair = matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
-        let after_q = n >= 3 && letters[n - 3].base.eq_ignore_ascii_case(&'q');
-        if pair
-            && !after_q
-            && letters[first].tone.is_none()
-            && letters[first].other.is_empty()
-            && letters[second].other.is_empty()
-            && letters[second].tone.is_some()
-        {
-            letters[first].tone = letters[second].tone.take();
-        }
-    }
-    let mut decomposed = String::with_capacity(w.len() + 4);
-    for l in &letters {
-        decomposed.push(l.base);
-        for &m in &l.other {
-            decomposed.push(m);
-        }
-        if let Some(t) = l.tone {
-            decomposed.push(t);
-        }
-    }
-    decomposed.nfc().collect()
-}
-
-/// Folds Vietnamese to bare ASCII-ish lowercase: tone and vowel marks removed, đ→d.
+/// Folds Vietnamese to bare lowercase ASCII-like text: tone and vowel marks removed, đ→d
+/// (the analyzer's normalisation, then its folding).
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'đ' | 'Đ' | '\u{00D0}' | '\u{00F0}' => out.push('d'),
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
-
-/// Whether the text carries any Vietnamese diacritic (so folded matching would be lossy).
-pub fn has_diacritics(s: &str) -> bool {
-    s.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
+    crate::analyze::normalize::fold(&match_key(s))
 }
 
 /// Lowercase, tone-normalised, `Ð`-fixed form of a word or phrase: the key names are
-/// compared on when the text carries diacritics.
+/// compared on when the text carries diacritics. The analyzer's normalisation, so that
+/// "Uỷ ban" and "ủy ban" agree here as they do in the index.
 pub fn match_key(s: &str) -> String {
-    let lower: String = s
-        .chars()
-        .map(|c| match c {
-            '\u{00D0}' | '\u{00F0}' => '\u{0111}',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
-    normalize_tone(&lower)
+    crate::analyze::normalize::normalize_text(s)
 }
 
 #[cfg(test)]
@@ -518,20 +363,10 @@ mod tests {
     }
 
     #[test]
-    fn tone_placement_is_normalised_to_new_style() {
-        assert_eq!(normalize_tone("Uỷ ban"), "Ủy ban");
-        assert_eq!(normalize_tone("Khánh Hoà"), "Khánh Hòa");
-        assert_eq!(normalize_tone("thuỷ hoá khoẻ"), "thủy hóa khỏe");
-        assert_eq!(normalize_tone("quý hoàng thuyết"), "quý hoàng thuyết");
-        assert_eq!(normalize_tone("Hòa"), "Hòa");
-    }
-
-    #[test]
     fn folding_drops_marks() {
         assert_eq!(fold("Đắk Lắk"), "dak lak");
         assert_eq!(fold("Thừa Thiên Huế"), "thua thien hue");
-        assert!(has_diacritics("Bạc Liêu"));
-        assert!(!has_diacritics("Bac Lieu"));
         assert_eq!(match_key("ÐỒNG Nai"), "đồng nai");
+        assert_eq!(match_key("Khánh Hoà"), match_key("khánh hòa"));
     }
 }

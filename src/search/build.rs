@@ -91,6 +91,9 @@ fn field_of(fields: &Fields, name: FieldName) -> Field {
     }
 }
 
+/// Weight of the bonus for two adjacent query words found next to each other.
+const PAIR_BONUS: f32 = 0.3;
+
 /// Longest query run whose adjacent pairs get proximity bonuses.
 const MAX_PAIR_BONUS_RUN: usize = 6;
 
@@ -121,6 +124,15 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
     let required = if any_word { Occur::Should } else { Occur::Must };
     for part in &parsed.must {
         let targets = targets(fields, part.field);
+        // Multi-word alternatives (long forms of abbreviations, quoted phrases) are looked for
+        // in the fields where running text is: author, topic and tags are matched by words.
+        let phrase_targets: Vec<(Field, f32)> = targets
+            .iter()
+            .copied()
+            .filter(|(f, _)| {
+                part.field.is_some() || ![fields.author, fields.topic, fields.tags].contains(f)
+            })
+            .collect();
         let (slots, bonuses) = if part.phrase {
             phrase_part(part, synonyms)
         } else {
@@ -130,7 +142,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             for (p, _) in &slot.alternatives {
                 highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
             }
-            clauses.push((required, slot_query(slot, &targets)));
+            clauses.push((required, slot_query(slot, &targets, &phrase_targets)));
         }
         // Bonuses only where proximity means something: the main text fields (or the one named).
         let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
@@ -142,11 +154,23 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
                 .filter(|(f, _)| [fields.title, fields.lead, fields.body].contains(f))
                 .collect()
         };
+        // A long phrase (a pasted headline) is checked in the title and lead only: matching
+        // it against every candidate's body costs far more than it changes the ranking.
+        // Pair bonuses too: they only refine the order of articles that already match.
+        let short_targets: Vec<(Field, f32)> = bonus_targets
+            .iter()
+            .copied()
+            .filter(|(f, _)| *f != fields.body || part.field.is_some())
+            .collect();
         for (phrase, boost) in bonuses {
-            clauses.push((
-                Occur::Should,
-                phrase_query_over(&phrase, boost, &bonus_targets),
-            ));
+            let head_only =
+                phrase.0.len() > MAX_PAIR_BONUS_RUN || boost < PAIR_BONUS + f32::EPSILON;
+            let targets = if head_only {
+                &short_targets
+            } else {
+                &bonus_targets
+            };
+            clauses.push((Occur::Should, phrase_query_over(&phrase, boost, targets)));
         }
     }
     let has_terms =
@@ -158,7 +182,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
         // An exclusion removes documents matching all of its words as a phrase.
         let sub: Vec<(Occur, Box<dyn Query>)> = slots
             .iter()
-            .map(|s| (Occur::Must, slot_query(s, &targets)))
+            .map(|s| (Occur::Must, slot_query(s, &targets, &targets)))
             .collect();
         if !sub.is_empty() {
             exclusions.push(Box::new(BooleanQuery::new(sub)));
@@ -180,9 +204,18 @@ fn targets(fields: &Fields, name: Option<FieldName>) -> Vec<(Field, f32)> {
 }
 
 /// A query for one slot over the target fields.
-fn slot_query(slot: &Slot, targets: &[(Field, f32)]) -> Box<dyn Query> {
+fn slot_query(
+    slot: &Slot,
+    targets: &[(Field, f32)],
+    phrase_targets: &[(Field, f32)],
+) -> Box<dyn Query> {
     let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
+        let targets = if phrase.0.len() > 1 {
+            phrase_targets
+        } else {
+            targets
+        };
         for &(field, weight) in targets {
             alts.push((
                 Occur::Should,
@@ -359,7 +392,7 @@ fn words_part(part: &Part, synonyms: &Synonyms) -> (Vec<Slot>, Vec<(Phrase, f32)
             // title) are served by the whole-run phrase, and pairs would cost more than they help.
             if (3..=MAX_PAIR_BONUS_RUN).contains(&core.len()) {
                 for w in core.windows(2) {
-                    bonuses.push((run_phrase(w, true), 0.3));
+                    bonuses.push((run_phrase(w, true), PAIR_BONUS));
                 }
             }
         }

@@ -49,22 +49,33 @@ pub fn id_from_url(url: &str) -> String {
 /// The id of an article without a URL: a hash of its title and body with whitespace collapsed
 /// and case folded, so re-importing the same text gives the same id.
 pub fn id_from_content(title: &str, body: &str) -> String {
-    hex_id(content_fingerprint(title, body).as_bytes())
+    content_hash(title, body).to_hex()[..ID_HEX_LEN].to_string()
 }
 
-/// A fingerprint of an article's text that ignores whitespace and case; two copies of an
-/// article republished under different URLs share it.
-pub fn content_fingerprint(title: &str, body: &str) -> String {
-    let mut s = String::with_capacity(title.len() + body.len() + 1);
+/// A hash of an article's text that ignores whitespace and case; two copies of an article
+/// republished under different URLs share it. Computed without copying the text: every word,
+/// lowercased, followed by a space, with a `\u{1}` word between title and body.
+pub fn content_hash(title: &str, body: &str) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = String::with_capacity(256);
+    let mut feed = |word: &str, buf: &mut String| {
+        buf.clear();
+        if word.is_ascii() {
+            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            buf.push_str(&word.to_lowercase());
+        }
+        buf.push(' ');
+        hasher.update(buf.as_bytes());
+    };
     for w in title
         .split_whitespace()
         .chain(["\u{1}"])
         .chain(body.split_whitespace())
     {
-        s.push_str(&w.to_lowercase());
-        s.push(' ');
+        feed(w, &mut buf);
     }
-    s
+    hasher.finalize()
 }
 
 fn hex_id(bytes: &[u8]) -> String {
@@ -99,6 +110,20 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, id_from_url("http://mic.gov.vn/Pages/TinTuc/2/x.html"));
         assert_eq!(a.len(), ID_HEX_LEN);
+    }
+
+    #[test]
+    fn content_hash_is_the_hash_of_the_lowercased_words() {
+        // The streamed hash equals hashing the whole normalised text at once.
+        let mut text = String::new();
+        for w in ["Tiêu", "ĐỀ", "\u{1}", "Một", "hai"] {
+            text.push_str(&w.to_lowercase());
+            text.push(' ');
+        }
+        assert_eq!(
+            content_hash("Tiêu  ĐỀ", "Một\nhai"),
+            blake3::hash(text.as_bytes())
+        );
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
                 .map(|json| -> Result<usize> {
                     let article: Article = serde_json::from_str(&json)
                         .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
-                    writer.add_document(fresh.fields.document(&article))?;
+                    writer.add_document(fresh.fields.document_with_json(&article, &json))?;
                     bar.inc(1);
                     Ok(1)
                 })

@@ -89,13 +89,18 @@ pub fn filter_key(value: &str) -> String {
 
 /// The content fingerprint used to recognise one article republished under two URLs.
 pub fn fingerprint(article: &Article) -> String {
-    let fp = crate::article::content_fingerprint(&article.title, &article.body);
-    blake3::hash(fp.as_bytes()).to_hex()[..24].to_string()
+    crate::article::content_hash(&article.title, &article.body).to_hex()[..24].to_string()
 }
 
 impl Fields {
     /// The tantivy document for an article.
     pub fn document(&self, article: &Article) -> TantivyDocument {
+        self.document_with_json(article, &serde_json::to_string(article).unwrap_or_default())
+    }
+
+    /// The tantivy document for an article whose JSON form is already at hand (a rebuild
+    /// reads it from the store): saves serialising it again.
+    pub fn document_with_json(&self, article: &Article, json: &str) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_text(self.id, &article.id);
         d.add_text(self.fingerprint, fingerprint(article));
@@ -129,7 +134,7 @@ impl Fields {
             d.add_date(self.date, DateTime::from_timestamp_secs(secs));
             d.add_u64(self.year, chrono::Datelike::year(&date).max(0) as u64);
         }
-        d.add_text(self.doc, serde_json::to_string(article).unwrap_or_default());
+        d.add_text(self.doc, json);
         d
     }
 }

@@ -59,6 +59,12 @@ pub struct Analyzer {
     units: Vec<Unit>,
     /// Spare syllable strings, reused from one text to the next.
     pool: Vec<String>,
+    /// Folded syllables of the current run, concatenated, and where each ends.
+    folds: String,
+    fold_ends: Vec<usize>,
+    /// The compound word being emitted, exact and folded.
+    word: String,
+    word_folded: String,
     scratch: String,
 }
 
@@ -75,9 +81,7 @@ impl Analyzer {
     pub fn new(segmenter: &'static dyn WordSegmenter) -> Self {
         Analyzer {
             segmenter: Some(segmenter),
-            units: Vec::new(),
-            pool: Vec::new(),
-            scratch: String::new(),
+            ..Analyzer::default()
         }
     }
 
@@ -176,43 +180,56 @@ impl Analyzer {
         } else {
             vec![texts.len()]
         };
+        // Folded forms are computed once per syllable and reused for the compound words.
+        self.folds.clear();
+        self.fold_ends.clear();
+        for &(norm, _, _) in &syllables {
+            fold_into(norm, &mut self.folds);
+            self.fold_ends.push(self.folds.len());
+        }
+        let folded = |i: usize, ends: &[usize]| -> (usize, usize) {
+            (if i == 0 { 0 } else { ends[i - 1] }, ends[i])
+        };
         let mut k = 0usize;
         for len in lengths {
-            let len = len.max(1).min(syllables.len() - k);
-            for (j, &(norm, s, e)) in syllables[k..k + len].iter().enumerate() {
-                self.emit_with_fold(
-                    norm,
-                    TokenKind::Syllable,
-                    TokenKind::Folded,
-                    first_position + k + j,
-                    s,
-                    e,
-                    emit,
-                );
-            }
-            if len >= 2 {
-                let mut word = String::with_capacity(len * 8);
-                for (j, &(norm, _, _)) in syllables[k..k + len].iter().enumerate() {
-                    if j > 0 {
-                        word.push('_');
-                    }
-                    word.push_str(norm);
-                }
-                let (s, e) = (syllables[k].1, syllables[k + len - 1].2);
-                self.emit_with_fold(
-                    &word,
-                    TokenKind::Word,
-                    TokenKind::WordFolded,
-                    first_position + k,
-                    s,
-                    e,
-                    emit,
-                );
-            }
-            k += len;
             if k >= syllables.len() {
                 break;
             }
+            let len = len.max(1).min(syllables.len() - k);
+            for (j, &(norm, s, e)) in syllables[k..k + len].iter().enumerate() {
+                let position = first_position + k + j;
+                emit(norm, TokenKind::Syllable, position, s, e);
+                let (fs, fe) = folded(k + j, &self.fold_ends);
+                let f = &self.folds[fs..fe];
+                if f != norm && !f.is_empty() {
+                    emit(f, TokenKind::Folded, position, s, e);
+                }
+            }
+            if len >= 2 {
+                self.word.clear();
+                self.word_folded.clear();
+                for (j, &(norm, _, _)) in syllables[k..k + len].iter().enumerate() {
+                    if j > 0 {
+                        self.word.push('_');
+                        self.word_folded.push('_');
+                    }
+                    self.word.push_str(norm);
+                    let (fs, fe) = folded(k + j, &self.fold_ends);
+                    self.word_folded.push_str(&self.folds[fs..fe]);
+                }
+                let (s, e) = (syllables[k].1, syllables[k + len - 1].2);
+                emit(&self.word, TokenKind::Word, first_position + k, s, e);
+                if self.word_folded != self.word {
+                    emit(
+                        &self.word_folded,
+                        TokenKind::WordFolded,
+                        first_position + k,
+                        s,
+                        e,
+                    );
+                }
+            }
+            k += len;
         }
     }
 
@@ -231,7 +248,7 @@ impl Analyzer {
         if !text.is_ascii() {
             self.scratch.clear();
             fold_into(text, &mut self.scratch);
-            if self.scratch != text {
+            if self.scratch != text && !self.scratch.is_empty() {
                 emit(&self.scratch, folded_kind, position, start, end);
             }
         }

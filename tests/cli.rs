@@ -322,3 +322,30 @@ fn segment_keeps_tokens_and_joins_words() {
     );
     assert!(lines[0].contains("Thông_tin"), "{}", lines[0]);
 }
+
+#[test]
+fn contiguous_name_ranks_above_scattered_syllables() {
+    // Five sample articles name Vũ Văn Họa/Hoạ; another has "vụ", "Văn hóa" scattered.
+    for query in ["vu van hoa", "Vũ Văn Họa", "Phó Chủ tịch Vũ Văn Hoạ"] {
+        let v = search_json(query, &["--limit", "10"]);
+        let t = titles(&v);
+        let scattered = t
+            .iter()
+            .position(|x| x.starts_with("Đưa dịch vụ bưu chính"));
+        let named = [
+            "UBND tỉnh Bạc Liêu làm việc với Sở Thông tin và Truyền thông",
+            "Bạc Liêu tổng kết công tác thông tin tuyên truyền năm 2010",
+            "Bạc Liêu đưa phần mềm quản lý văn bản đến cấp xã",
+        ];
+        for n in named {
+            let p = t
+                .iter()
+                .position(|x| x == n)
+                .unwrap_or_else(|| panic!("{n} missing for {query}: {t:?}"));
+            assert!(
+                scattered.is_none_or(|s| p < s),
+                "{query}: {n} below the scattered match: {t:?}"
+            );
+        }
+    }
+}

@@ -378,8 +378,12 @@ fn words_part(part: &Part, synonyms: &Synonyms) -> (Vec<Slot>, Vec<(Phrase, f32)
         // Proximity: the run, or the name after a title, as a phrase.
         let core = &run[title_len..];
         if core.len() >= 2 {
+            // Two to four words in a row are most often a name or a fixed expression, typed
+            // as such: finding them together must outweigh finding them scattered.
             let name_boost = if title_len > 0 || looks_like_name(&part.text) {
-                4.0
+                10.0
+            } else if core.len() <= 4 {
+                8.0
             } else {
                 2.0
             };

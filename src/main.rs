@@ -342,20 +342,8 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
+    // An empty query without filters is refused by the library with the same exit code.
     let query = a.query.join(" ");
-    if query.trim().is_empty()
-        && options.agency.is_none()
-        && options.topic.is_none()
-        && options.province.is_none()
-        && options.author.is_none()
-        && options.from.is_none()
-        && options.to.is_none()
-        && options.year.is_none()
-    {
-        bail!(usage(
-            "empty query: give words to search for, or a filter such as --agency or --year"
-        ));
-    }
     let r = searcher.search(&query, &options)?;
     if a.json {
         writeln!(out, "{}", result_json(&r))?;

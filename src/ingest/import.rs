@@ -66,6 +66,28 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
+    /// Records an input that gave no article.
+    fn skip(&mut self, skipped: Skipped) {
+        self.skipped += 1;
+        self.report.push(skipped);
+    }
+
+    /// Records what indexing one article did; duplicates are listed in the report.
+    fn count(&mut self, outcome: Upsert, source: &str) {
+        match outcome {
+            Upsert::Imported => self.imported += 1,
+            Upsert::Updated => self.updated += 1,
+            Upsert::Unchanged => self.unchanged += 1,
+            Upsert::Duplicate { of } => {
+                self.duplicates += 1;
+                self.report.push(Skipped {
+                    source: source.to_string(),
+                    reason: format!("duplicate of article {of}"),
+                });
+            }
+        }
+    }
+
     /// "imported N, updated M, duplicates D, skipped K".
     pub fn line(&self) -> String {
         let mut s = format!(
@@ -125,22 +147,8 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
         });
         for item in out_rx {
             match item {
-                Extracted::Skip(s) => {
-                    summary.skipped += 1;
-                    summary.report.push(s);
-                }
-                Extracted::Article(a) => match session.upsert(&a)? {
-                    Upsert::Imported => summary.imported += 1,
-                    Upsert::Updated => summary.updated += 1,
-                    Upsert::Unchanged => summary.unchanged += 1,
-                    Upsert::Duplicate { of } => {
-                        summary.duplicates += 1;
-                        summary.report.push(Skipped {
-                            source: a.source.clone(),
-                            reason: format!("duplicate of article {of}"),
-                        });
-                    }
-                },
+                Extracted::Skip(s) => summary.skip(s),
+                Extracted::Article(a) => summary.count(session.upsert(&a)?, &a.source),
             }
             progress.inc(1);
             if progress.position().is_multiple_of(64) {
@@ -213,25 +221,14 @@ impl PageImporter {
     /// Extracts and indexes one page; a page that is not an article is counted as skipped.
     pub fn add(&mut self, page: &crate::extract::RawPage) -> Result<()> {
         match extract(page) {
-            Err(e) => {
-                self.summary.skipped += 1;
-                self.summary.report.push(Skipped {
-                    source: page.source.clone(),
-                    reason: e.to_string(),
-                });
+            Err(e) => self.summary.skip(Skipped {
+                source: page.source.clone(),
+                reason: e.to_string(),
+            }),
+            Ok(a) => {
+                let outcome = self.session.upsert(&a)?;
+                self.summary.count(outcome, &a.source);
             }
-            Ok(a) => match self.session.upsert(&a)? {
-                Upsert::Imported => self.summary.imported += 1,
-                Upsert::Updated => self.summary.updated += 1,
-                Upsert::Unchanged => self.summary.unchanged += 1,
-                Upsert::Duplicate { of } => {
-                    self.summary.duplicates += 1;
-                    self.summary.report.push(Skipped {
-                        source: a.source.clone(),
-                        reason: format!("duplicate of article {of}"),
-                    });
-                }
-            },
         }
         if self.session.pending() >= self.commit_every {
             self.session.commit()?;

@@ -69,17 +69,12 @@ fn is_joiner(c: char) -> bool {
 /// Splits `text` into units.
 pub fn scan(text: &str) -> Vec<Unit> {
     let mut units = Vec::with_capacity(text.len() / 5);
-    scan_into(text, &mut units);
+    scan_pooled(text, &mut units, &mut Vec::new());
     units
 }
 
-/// Like [`scan`], appending to a reused buffer.
-pub fn scan_into(text: &str, units: &mut Vec<Unit>) {
-    scan_pooled(text, units, &mut Vec::new());
-}
-
-/// Like [`scan_into`], taking the strings of syllables from `pool` (spare allocations of an
-/// earlier scan, see [`recycle`]) instead of allocating new ones.
+/// Like [`scan`], appending to a reused buffer and taking the strings of syllables from
+/// `pool` (spare allocations of an earlier scan, see [`recycle`]) instead of allocating new ones.
 pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let mut chunk_start: Option<usize> = None;
     for (i, c) in text.char_indices() {

@@ -16,6 +16,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::query::{FieldName, ParsedQuery, Part};
+use super::union::SumQuery;
 use crate::analyze::normalize::fold;
 use crate::analyze::synonyms::Synonyms;
 use crate::analyze::units::{ProtectedKind, Unit, scan};
@@ -120,6 +121,8 @@ const PERSON_TITLES: &[&[&str]] = &[
 /// Builds the query. `any_word` turns required words into optional ones (the fallback).
 pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_word: bool) -> Plan {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Bonuses are summed by one clause, so that they are only checked on documents that match.
+    let mut bonus_clauses: Vec<Box<dyn Query>> = Vec::new();
     let mut highlight = HashSet::new();
     let required = if any_word { Occur::Should } else { Occur::Must };
     for part in &parsed.must {
@@ -170,8 +173,11 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             } else {
                 &bonus_targets
             };
-            clauses.push((Occur::Should, phrase_query_over(&phrase, boost, targets)));
+            bonus_clauses.push(phrase_query_over(&phrase, boost, targets));
         }
+    }
+    if !bonus_clauses.is_empty() {
+        clauses.push((Occur::Should, Box::new(SumQuery::new(bonus_clauses))));
     }
     let has_terms =
         clauses.iter().any(|(o, _)| *o != Occur::Should) || (any_word && !clauses.is_empty());
@@ -209,7 +215,7 @@ fn slot_query(
     targets: &[(Field, f32)],
     phrase_targets: &[(Field, f32)],
 ) -> Box<dyn Query> {
-    let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut alts: Vec<Box<dyn Query>> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
         let targets = if phrase.0.len() > 1 {
             phrase_targets
@@ -217,26 +223,18 @@ fn slot_query(
             targets
         };
         for &(field, weight) in targets {
-            alts.push((
-                Occur::Should,
-                boosted(phrase_on(phrase, field), boost * weight),
-            ));
+            alts.push(boosted(phrase_on(phrase, field), boost * weight));
         }
     }
-    Box::new(BooleanQuery::new(alts))
+    Box::new(SumQuery::new(alts))
 }
 
 fn phrase_query_over(phrase: &Phrase, boost: f32, targets: &[(Field, f32)]) -> Box<dyn Query> {
     let alts = targets
         .iter()
-        .map(|&(field, weight)| {
-            (
-                Occur::Should,
-                boosted(phrase_on(phrase, field), boost * weight),
-            )
-        })
+        .map(|&(field, weight)| boosted(phrase_on(phrase, field), boost * weight))
         .collect();
-    Box::new(BooleanQuery::new(alts))
+    Box::new(SumQuery::new(alts))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

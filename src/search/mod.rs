@@ -3,6 +3,7 @@
 pub mod build;
 pub mod query;
 pub mod snippet;
+pub mod union;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;

@@ -1,0 +1,241 @@
+//! A disjunction that sums its clauses' scores and is cheap to skip through.
+//!
+//! tantivy's `BooleanQuery` of `Should` clauses scores with a buffered union: every time an
+//! enclosing intersection skips it ahead, it refills a 4,096-document window and scores every
+//! document in it, phrase checks included. A query slot ("the word in any of seven fields, exact
+//! or folded") inside a conjunction is skipped ahead once per candidate, so most of that work is
+//! thrown away. [`SumQuery`] moves each clause only as far as asked and scores only the
+//! documents that the enclosing query actually visits. The scores are the same as a boolean
+//! `Should` union's: the sum of the matching clauses' scores.
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// Matches documents matching any clause; scores them by the sum of the matching clauses.
+#[derive(Debug)]
+pub struct SumQuery {
+    clauses: Vec<Box<dyn Query>>,
+}
+
+impl SumQuery {
+    pub fn new(clauses: Vec<Box<dyn Query>>) -> SumQuery {
+        SumQuery { clauses }
+    }
+}
+
+impl Clone for SumQuery {
+    fn clone(&self) -> Self {
+        SumQuery {
+            clauses: self.clauses.iter().map(|c| c.box_clone()).collect(),
+        }
+    }
+}
+
+impl Query for SumQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .clauses
+            .iter()
+            .map(|c| c.weight(enable_scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(SumWeight { weights }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for c in &self.clauses {
+            c.query_terms(visitor);
+        }
+    }
+}
+
+struct SumWeight {
+    weights: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for SumWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut scorers = Vec::with_capacity(self.weights.len());
+        for w in &self.weights {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                scorers.push(s);
+            }
+        }
+        Ok(match scorers.len() {
+            0 => Box::new(EmptyScorer),
+            1 => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
+            _ => Box::new(SumScorer::new(scorers)),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut explanation = Explanation::new("sum of", 0.0);
+        let mut total = 0.0;
+        let mut matched = false;
+        for w in &self.weights {
+            if let Ok(e) = w.explain(reader, doc) {
+                total += e.value();
+                explanation.add_detail(e);
+                matched = true;
+            }
+        }
+        if !matched {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} does not match"
+            )));
+        }
+        let mut out = Explanation::new("sum of", total);
+        out.add_detail(explanation);
+        Ok(out)
+    }
+}
+
+/// The union of scorers, each moved only when the union passes its document.
+struct SumScorer {
+    scorers: Vec<Box<dyn Scorer>>,
+    doc: DocId,
+}
+
+impl SumScorer {
+    fn new(scorers: Vec<Box<dyn Scorer>>) -> SumScorer {
+        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        SumScorer { scorers, doc }
+    }
+
+    fn settle(&mut self) -> DocId {
+        self.scorers.retain(|s| s.doc() != TERMINATED);
+        self.doc = self
+            .scorers
+            .iter()
+            .map(|s| s.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for SumScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let current = self.doc;
+        for s in &mut self.scorers {
+            if s.doc() == current {
+                s.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for s in &mut self.scorers {
+            if s.doc() < target {
+                s.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scorers
+            .iter()
+            .map(|s| s.size_hint())
+            .fold(0u32, u32::saturating_add)
+    }
+
+    fn cost(&self) -> u64 {
+        self.scorers
+            .iter()
+            .map(|s| s.cost())
+            .fold(0u64, u64::saturating_add)
+    }
+}
+
+impl Scorer for SumScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        let mut total = 0.0;
+        for s in &mut self.scorers {
+            if s.doc() == doc {
+                total += s.score();
+            }
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+    /// The same documents and scores as a boolean union of the same clauses, alone and inside a
+    /// conjunction (where it is skipped ahead).
+    #[test]
+    fn sums_like_a_boolean_union() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let tag = builder.add_text_field("tag", STRING);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let words = ["a", "b", "c", "d"];
+        for i in 0..600u32 {
+            let mut body = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if i % (k as u32 + 2) == 0 {
+                    body.push_str(w);
+                    body.push(' ');
+                }
+            }
+            body.push_str("z");
+            let t = if i % 7 == 0 { "seven" } else { "other" };
+            writer.add_document(doc!(text => body, tag => t)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let clauses = || vec![term("a"), term("c"), term("d")];
+        let boolean =
+            BooleanQuery::new(clauses().into_iter().map(|c| (Occur::Should, c)).collect());
+        let sum = SumQuery::new(clauses());
+        let top = |q: &dyn Query| {
+            let mut v: Vec<(u32, u32)> = searcher
+                .search(q, &TopDocs::with_limit(1000).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(s, a)| (a.doc_id, (s * 1000.0).round() as u32))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(top(&boolean), top(&sum));
+        assert!(!top(&sum).is_empty());
+        let seven: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(tag, "seven"),
+            IndexRecordOption::Basic,
+        ));
+        let within = |q: Box<dyn Query>| {
+            BooleanQuery::new(vec![(Occur::Must, seven.box_clone()), (Occur::Must, q)])
+        };
+        let a = top(&within(Box::new(boolean.clone())));
+        let b = top(&within(Box::new(sum.clone())));
+        assert_eq!(a, b);
+        assert!(!a.is_empty() && a.len() < 100);
+    }
+}

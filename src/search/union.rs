@@ -178,7 +178,7 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
-    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+    use tantivy::{Index, IndexWriter, doc};
 
     /// The same documents and scores as a boolean union of the same clauses, alone and inside a
     /// conjunction (where it is skipped ahead).
@@ -198,7 +198,7 @@ mod tests {
                     body.push(' ');
                 }
             }
-            body.push_str("z");
+            body.push('z');
             let t = if i % 7 == 0 { "seven" } else { "other" };
             writer.add_document(doc!(text => body, tag => t)).unwrap();
         }

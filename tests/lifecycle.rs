@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{imported_samples, stderr, stdout, tracuu};
+use common::{imported_samples, root, stderr, stdout, tracuu};
 
 /// Writes an NDJSON dump of `n` distinct articles.
 fn write_dump(path: &Path, n: usize) {
@@ -303,4 +303,68 @@ fn analyzer_versions_are_checked_when_opening() {
         "{}",
         stderr(&out)
     );
+}
+
+/// An index written before a field was added to the schema (version 1 had no `meta`) is read
+/// by field name: it searches (with the rebuild warning), and `tracuu rebuild` brings it to the
+/// current schema with every article.
+#[test]
+fn an_index_from_an_older_schema_searches_and_rebuilds() {
+    use tantivy::schema::Schema;
+    use tracuu::index::{Fields, register_tokenizers, schema::build_schema};
+
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let generation = idx.join("gen-000001");
+    std::fs::create_dir_all(&generation).unwrap();
+    let (current, _) = build_schema();
+    let mut old = Schema::builder();
+    for (_, entry) in current.fields() {
+        if entry.name() != "meta" {
+            old.add_field(entry.clone());
+        }
+    }
+    let old = old.build();
+    let fields = Fields::from_schema(&old).unwrap();
+    let index = tantivy::Index::create_in_dir(&generation, old).unwrap();
+    register_tokenizers(&index);
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+    let expected = std::fs::read_to_string(root().join("samples/expected.jsonl")).unwrap();
+    let mut n = 0;
+    for line in expected.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["title"].as_str().is_none_or(str::is_empty) {
+            continue; // a page that is not an article
+        }
+        let url = v["url"]
+            .as_str()
+            .unwrap_or(v["source"].as_str().unwrap())
+            .to_string();
+        v["id"] = tracuu::article::id_from_url(&url).into();
+        let Ok(article) = serde_json::from_value::<tracuu::Article>(v.clone()) else {
+            panic!("not an article: {v}");
+        };
+        writer.add_document(fields.document(&article)).unwrap();
+        n += 1;
+    }
+    writer.commit().unwrap();
+    assert!(n > 20, "expected.jsonl should hold the sample articles");
+    std::fs::write(
+        generation.join("tracuu.json"),
+        r#"{"analyzer_version": 1, "created": "2026-01-01T00:00:00+00:00"}"#,
+    )
+    .unwrap();
+    std::fs::write(idx.join("CURRENT"), "gen-000001").unwrap();
+
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tracuu rebuild"), "{}", stderr(&out));
+    let out = tracuu(dir.path(), &["rebuild", "--quiet", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = tracuu(dir.path(), &["stats", "--json", "--index", "idx"]);
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["articles"].as_u64(), Some(n), "{stats}");
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("older analyzer"), "{}", stderr(&out));
 }

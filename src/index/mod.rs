@@ -117,7 +117,12 @@ impl ArchiveIndex {
             .map_err(|e| Error::Input(format!("{}: {e}", generation.display())))?;
         let index = Index::open(directory)?;
         register_tokenizers(&index);
-        let (_, fields) = schema::build_schema();
+        let fields = Fields::from_schema(&index.schema()).map_err(|e| {
+            Error::Input(format!(
+                "{}: {e}; the index is damaged or was not written by tracuu",
+                generation.display()
+            ))
+        })?;
         Ok(ArchiveIndex {
             dir: dir.to_path_buf(),
             generation,

@@ -12,7 +12,9 @@ use crate::analyze::tokens::TOKENIZER_NAME;
 
 /// Version of the schema and analyzer. Bump it whenever indexed tokens change, so that
 /// older indexes are reported and rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+///
+/// 2: the `meta` field (agency, author, topic, province and tags together).
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -27,6 +29,9 @@ pub struct Fields {
     pub author: Field,
     pub topic: Field,
     pub tags: Field,
+    /// Agency, author, topic, province and tags in one field: what an unfielded query word is
+    /// looked up in besides the title, lead and body (one field to search instead of five).
+    pub meta: Field,
     /// Exact display values, for facets and filters (fast string columns).
     pub agency_key: Field,
     pub topic_key: Field,
@@ -66,7 +71,8 @@ pub fn build_schema() -> (Schema, Fields) {
         agency: b.add_text_field("agency", text.clone()),
         author: b.add_text_field("author", text.clone()),
         topic: b.add_text_field("topic", text.clone()),
-        tags: b.add_text_field("tags", text),
+        tags: b.add_text_field("tags", text.clone()),
+        meta: b.add_text_field("meta", text),
         agency_key: b.add_text_field(AGENCY_KEY, key.clone()),
         topic_key: b.add_text_field(TOPIC_KEY, key.clone()),
         province_key: b.add_text_field(PROVINCE_KEY, key.clone()),
@@ -76,6 +82,39 @@ pub fn build_schema() -> (Schema, Fields) {
         doc: b.add_text_field("doc", STORED),
     };
     (b.build(), fields)
+}
+
+impl Fields {
+    /// The fields of an existing index, looked up by name, so an index written by an older
+    /// version of the schema is read right. An index from before the `meta` field searches its
+    /// agency field in its place (and is reported as outdated, to be rebuilt).
+    pub fn from_schema(schema: &Schema) -> std::result::Result<Fields, String> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("the index has no field `{name}`"))
+        };
+        Ok(Fields {
+            id: get(ID)?,
+            fingerprint: get(FINGERPRINT)?,
+            url: get("url")?,
+            title: get("title")?,
+            lead: get("lead")?,
+            body: get("body")?,
+            agency: get("agency")?,
+            author: get("author")?,
+            topic: get("topic")?,
+            tags: get("tags")?,
+            meta: get("meta").or_else(|_| get("agency"))?,
+            agency_key: get(AGENCY_KEY)?,
+            topic_key: get(TOPIC_KEY)?,
+            province_key: get(PROVINCE_KEY)?,
+            author_key: get(AUTHOR_KEY)?,
+            date: get(DATE)?,
+            year: get(YEAR)?,
+            doc: get("doc")?,
+        })
+    }
 }
 
 /// The key under which a display value (agency, topic, province, author) is filtered:
@@ -121,10 +160,12 @@ impl Fields {
                     d.add_text(f, v);
                 }
                 d.add_text(key_field, v);
+                d.add_text(self.meta, v);
             }
         }
         for tag in &article.tags {
             d.add_text(self.tags, tag);
+            d.add_text(self.meta, tag);
         }
         if let Some(date) = article.date {
             let secs = date

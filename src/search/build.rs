@@ -58,7 +58,13 @@ impl Slot {
 
 /// The tantivy query for a search, and what to highlight.
 pub struct Plan {
-    pub query: Box<dyn Query>,
+    /// What an article must match (the query's slots), with their scores.
+    pub required: Box<dyn Query>,
+    /// The same matching set, without anything that only scores: counts and facets run on it.
+    pub matching: Box<dyn Query>,
+    /// Optional scoring clauses (proximity, names, exact forms), each one phrase or term in
+    /// one field.
+    pub bonuses: Vec<Bonus>,
     /// Folded terms to mark in snippets.
     pub highlight: HashSet<String>,
     /// True when the query has positive parts (not only exclusions and filters).
@@ -67,16 +73,39 @@ pub struct Plan {
     pub exclusions: Vec<Box<dyn Query>>,
 }
 
-/// Field weights for unfielded query parts.
-fn weighted_fields(fields: &Fields) -> [(Field, f32); 7] {
+/// An optional scoring clause: `query` scored with weight `boost`.
+pub struct Bonus {
+    pub query: Box<dyn Query>,
+    /// The terms of the query (one field), for its score's upper bound.
+    pub terms: Vec<Term>,
+    pub boost: f32,
+}
+
+impl Plan {
+    /// The whole ranking query: the required slots plus the bonuses.
+    pub fn query(&self) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, self.required.box_clone())];
+        if !self.bonuses.is_empty() {
+            let bonuses = self
+                .bonuses
+                .iter()
+                .map(|b| boosted(b.query.box_clone(), b.boost))
+                .collect();
+            clauses.push((Occur::Should, Box::new(SumQuery::new(bonuses))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Field weights for unfielded query parts: the agency, author, topic, province and tags are
+/// searched together in `meta`.
+fn weighted_fields(fields: &Fields) -> [(Field, f32); 4] {
     [
         (fields.title, 3.0),
         (fields.lead, 2.0),
-        (fields.agency, 1.5),
-        (fields.author, 1.5),
+        (fields.meta, 1.5),
         (fields.body, 1.0),
-        (fields.topic, 0.8),
-        (fields.tags, 0.8),
     ]
 }
 
@@ -121,21 +150,14 @@ const PERSON_TITLES: &[&[&str]] = &[
 /// Builds the query. `any_word` turns required words into optional ones (the fallback).
 pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_word: bool) -> Plan {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // Bonuses are summed by one clause, so that they are only checked on documents that match.
-    let mut bonus_clauses: Vec<Box<dyn Query>> = Vec::new();
+    let mut matching: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut bonus_clauses: Vec<Bonus> = Vec::new();
     let mut highlight = HashSet::new();
     let required = if any_word { Occur::Should } else { Occur::Must };
     for part in &parsed.must {
         let targets = targets(fields, part.field);
-        // Multi-word alternatives (long forms of abbreviations, quoted phrases) are looked for
-        // in the fields where running text is: author, topic and tags are matched by words.
-        let phrase_targets: Vec<(Field, f32)> = targets
-            .iter()
-            .copied()
-            .filter(|(f, _)| {
-                part.field.is_some() || ![fields.author, fields.topic, fields.tags].contains(f)
-            })
-            .collect();
+        let phrase_targets = targets.clone();
+        let meta = part.field.is_none().then_some(fields.meta);
         let (slots, bonuses) = if part.phrase {
             phrase_part(part, synonyms)
         } else {
@@ -145,7 +167,8 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             for (p, _) in &slot.alternatives {
                 highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
             }
-            clauses.push((required, slot_query(slot, &targets, &phrase_targets)));
+            clauses.push((required, slot_query(slot, &targets, &phrase_targets, meta)));
+            matching.push((required, slot_match_query(slot, &targets, meta)));
         }
         // Bonuses only where proximity means something: the main text fields (or the one named).
         let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
@@ -173,11 +196,18 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             } else {
                 &bonus_targets
             };
-            bonus_clauses.push(phrase_query_over(&phrase, boost, targets));
+            for &(field, weight) in targets {
+                bonus_clauses.push(Bonus {
+                    query: phrase_on(&phrase, field),
+                    terms: phrase
+                        .0
+                        .iter()
+                        .map(|(_, t)| Term::from_field_text(field, t))
+                        .collect(),
+                    boost: boost * weight,
+                });
+            }
         }
-    }
-    if !bonus_clauses.is_empty() {
-        clauses.push((Occur::Should, Box::new(SumQuery::new(bonus_clauses))));
     }
     let has_terms =
         clauses.iter().any(|(o, _)| *o != Occur::Should) || (any_word && !clauses.is_empty());
@@ -188,14 +218,16 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
         // An exclusion removes documents matching all of its words as a phrase.
         let sub: Vec<(Occur, Box<dyn Query>)> = slots
             .iter()
-            .map(|s| (Occur::Must, slot_query(s, &targets, &targets)))
+            .map(|s| (Occur::Must, slot_query(s, &targets, &targets, None)))
             .collect();
         if !sub.is_empty() {
             exclusions.push(Box::new(BooleanQuery::new(sub)));
         }
     }
     Plan {
-        query: Box::new(BooleanQuery::new(clauses)),
+        required: Box::new(BooleanQuery::new(clauses)),
+        matching: Box::new(BooleanQuery::new(matching)),
+        bonuses: bonus_clauses,
         highlight,
         has_terms,
         exclusions,
@@ -209,11 +241,13 @@ fn targets(fields: &Fields, name: Option<FieldName>) -> Vec<(Field, f32)> {
     }
 }
 
-/// A query for one slot over the target fields.
+/// A query for one slot over the target fields. `meta`, the field of short metadata values, is
+/// matched by folded forms only: the exact-diacritics bonus is for running text.
 fn slot_query(
     slot: &Slot,
     targets: &[(Field, f32)],
     phrase_targets: &[(Field, f32)],
+    meta: Option<Field>,
 ) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
@@ -222,18 +256,34 @@ fn slot_query(
         } else {
             targets
         };
+        let folded_form = phrase.0.iter().all(|(_, t)| fold(t) == *t);
         for &(field, weight) in targets {
+            if Some(field) == meta && !folded_form {
+                continue;
+            }
             alts.push(boosted(phrase_on(phrase, field), boost * weight));
         }
     }
     Box::new(SumQuery::new(alts))
 }
 
-fn phrase_query_over(phrase: &Phrase, boost: f32, targets: &[(Field, f32)]) -> Box<dyn Query> {
-    let alts = targets
-        .iter()
-        .map(|&(field, weight)| boosted(phrase_on(phrase, field), boost * weight))
-        .collect();
+/// The matching part of a slot, for counting: an exact form is left out where its folded form
+/// is an alternative too (the index has both at every position, so it matches nothing more).
+fn slot_match_query(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> Box<dyn Query> {
+    let mut alts: Vec<Box<dyn Query>> = Vec::new();
+    for (phrase, _) in &slot.alternatives {
+        let folded = Phrase(phrase.0.iter().map(|(p, t)| (*p, fold(t))).collect());
+        let folded_form = folded == *phrase;
+        if !folded_form && slot.alternatives.iter().any(|(q, _)| *q == folded) {
+            continue;
+        }
+        for &(field, _) in targets {
+            if Some(field) == meta && !folded_form {
+                continue;
+            }
+            alts.push(phrase_on(phrase, field));
+        }
+    }
     Box::new(SumQuery::new(alts))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod query;
+mod rank;
 pub mod snippet;
 pub mod union;
 
@@ -213,7 +214,7 @@ impl Searcher {
         let filters = self.filters(&searcher, options)?;
         let mut fallback = false;
         let mut plan = build::build(&parsed, fields, &self.synonyms, false);
-        let mut query = combine(&plan, &filters);
+        let mut query = Compiled::new(&plan, &filters);
         let words: usize = parsed
             .must
             .iter()
@@ -226,10 +227,9 @@ impl Searcher {
                 SortOrder::Date
             }
         };
-        // One pass counts and ranks; a second runs only for the any-word fallback.
-        let run = |query: &dyn Query, plan: &build::Plan| -> Result<(usize, Vec<Hit>)> {
+        let run = |query: &Compiled<'_>, plan: &build::Plan| -> Result<(usize, Vec<Hit>)> {
             if options.group_by.is_some() {
-                Ok((searcher.search(query, &Count)?, Vec::new()))
+                Ok((searcher.search(&*query.matching, &Count)?, Vec::new()))
             } else {
                 self.top_hits(
                     &searcher,
@@ -241,22 +241,22 @@ impl Searcher {
                 )
             }
         };
-        let (mut total, mut hits) = run(&*query, &plan)?;
+        let (mut total, mut hits) = run(&query, &plan)?;
         if total == 0 && words >= 2 {
             plan = build::build(&parsed, fields, &self.synonyms, true);
-            query = combine(&plan, &filters);
-            (total, hits) = run(&*query, &plan)?;
+            query = Compiled::new(&plan, &filters);
+            (total, hits) = run(&query, &plan)?;
             fallback = total > 0;
         }
         let sort = sort_for(&plan);
         let groups = match options.group_by {
             Some(g) => {
-                Some(self.groups(&searcher, &*query, sort, g, options.limit, &plan.highlight)?)
+                Some(self.groups(&searcher, &query, sort, g, options.limit, &plan.highlight)?)
             }
             None => None,
         };
         let facets = if options.facets {
-            Some(self.facets(&searcher, &*query)?)
+            Some(self.facets(&searcher, &*query.matching)?)
         } else {
             None
         };
@@ -283,11 +283,12 @@ impl Searcher {
         self.reader.searcher()
     }
 
-    /// Ranked hits `offset..offset+limit`, ties broken by date (newest first) then id.
+    /// Ranked hits `offset..offset+limit`, ties broken by date (newest first) then id; and the
+    /// number of matching articles.
     fn top_hits(
         &self,
         searcher: &TantivySearcher,
-        query: &dyn Query,
+        query: &Compiled<'_>,
         sort: SortOrder,
         offset: usize,
         limit: usize,
@@ -297,11 +298,12 @@ impl Searcher {
         let fetch = offset + limit + 8;
         let (total, scored): (usize, Vec<(f32, DocAddress)>) = match sort {
             SortOrder::Relevance => {
-                searcher.search(query, &(Count, TopDocs::with_limit(fetch).order_by_score()))?
+                let ranked = rank::rank(searcher, &*query.required, &query.plan.bonuses, fetch)?;
+                (ranked.total, ranked.top)
             }
             SortOrder::Date => {
                 let (n, top) = searcher.search(
-                    query,
+                    &*query.matching,
                     &(
                         Count,
                         TopDocs::with_limit(fetch)
@@ -321,6 +323,7 @@ impl Searcher {
                 )
             }
             SortOrder::Recency => {
+                let total = searcher.search(&*query.matching, &Count)?;
                 let today = chrono::Local::now().date_naive();
                 let collector = TopDocs::with_limit(fetch).tweak_score(
                     move |segment: &tantivy::SegmentReader| {
@@ -341,7 +344,8 @@ impl Searcher {
                         }
                     },
                 );
-                searcher.search(query, &(Count, collector))?
+                let top = searcher.search(&*query.full, &collector)?;
+                (total, top)
             }
         };
         let mut hits: Vec<Hit> = Vec::with_capacity(scored.len());
@@ -385,7 +389,7 @@ impl Searcher {
     fn groups(
         &self,
         searcher: &TantivySearcher,
-        query: &dyn Query,
+        query: &Compiled<'_>,
         sort: SortOrder,
         by: GroupBy,
         limit: usize,
@@ -616,11 +620,33 @@ impl Searcher {
     }
 }
 
-/// The query with its filters, which restrict without scoring.
-fn combine(plan: &build::Plan, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+/// A plan's queries with the filters and exclusions applied.
+struct Compiled<'a> {
+    plan: &'a build::Plan,
+    /// Ranks (required slots and bonuses in one query).
+    full: Box<dyn Query>,
+    /// The required slots: the relevance ranking adds the bonuses itself.
+    required: Box<dyn Query>,
+    /// Counts (same matches, nothing that only scores).
+    matching: Box<dyn Query>,
+}
+
+impl<'a> Compiled<'a> {
+    fn new(plan: &'a build::Plan, filters: &[Box<dyn Query>]) -> Compiled<'a> {
+        Compiled {
+            plan,
+            full: combine(plan, &*plan.query(), filters),
+            required: combine(plan, &*plan.required, filters),
+            matching: combine(plan, &*plan.matching, filters),
+        }
+    }
+}
+
+/// `main` with the plan's exclusions and the filters, which restrict without scoring.
+fn combine(plan: &build::Plan, main: &dyn Query, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if plan.has_terms {
-        clauses.push((Occur::Must, plan.query.box_clone()));
+        clauses.push((Occur::Must, main.box_clone()));
     } else {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }

@@ -10,6 +10,7 @@
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy_common::TinySet;
 
 /// Matches documents matching any clause; scores them by the sum of the matching clauses.
 #[derive(Debug)]
@@ -90,6 +91,9 @@ impl Weight for SumWeight {
     }
 }
 
+/// Tiny sets in the block of `DocSet::fill_bitset_block` (tantivy does not export the constant).
+const BLOCK_TINYSETS: usize = 16;
+
 /// The union of scorers, each moved only when the union passes its document.
 struct SumScorer {
     scorers: Vec<Box<dyn Scorer>>,
@@ -102,15 +106,20 @@ impl SumScorer {
         SumScorer { scorers, doc }
     }
 
+    /// Moves to the smallest document of the clauses; drops the exhausted ones.
     fn settle(&mut self) -> DocId {
-        self.scorers.retain(|s| s.doc() != TERMINATED);
-        self.doc = self
-            .scorers
-            .iter()
-            .map(|s| s.doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        self.doc
+        let mut min = TERMINATED;
+        let mut exhausted = false;
+        for s in &self.scorers {
+            let d = s.doc();
+            exhausted |= d == TERMINATED;
+            min = min.min(d);
+        }
+        if exhausted {
+            self.scorers.retain(|s| s.doc() != TERMINATED);
+        }
+        self.doc = min;
+        min
     }
 }
 
@@ -140,15 +149,25 @@ impl DocSet for SumScorer {
         self.settle()
     }
 
+    /// A block of documents for a counting intersection: the clauses' blocks together.
+    fn fill_bitset_block(&mut self, min_doc: DocId, mask: &mut [TinySet; BLOCK_TINYSETS]) -> DocId {
+        for s in &mut self.scorers {
+            s.fill_bitset_block(min_doc, mask);
+        }
+        self.settle()
+    }
+
     fn doc(&self) -> DocId {
         self.doc
     }
 
+    /// At least as many documents as its largest clause.
     fn size_hint(&self) -> u32 {
         self.scorers
             .iter()
             .map(|s| s.size_hint())
-            .fold(0u32, u32::saturating_add)
+            .max()
+            .unwrap_or(0)
     }
 
     fn cost(&self) -> u64 {

@@ -1,0 +1,222 @@
+//! Relevance ranking with the optional clauses checked only when they can matter.
+//!
+//! Every article matching the required slots is counted and scored by them. The optional
+//! bonus clauses (phrases and names in the title, lead and body) are the costly part: a phrase
+//! check reads positions. Each has an upper bound on its score (BM25 cannot exceed its term
+//! weight), so once the page of best hits is full, an article whose score plus the bounds of the
+//! clauses not yet checked cannot reach the page is left there (the "MaxScore" idea). The
+//! ranking is the same as scoring every clause for every article.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+
+use super::build::Bonus;
+
+/// The number of matching articles and the best `fetch` of them, best first.
+pub struct Ranked {
+    pub total: usize,
+    pub top: Vec<(Score, DocAddress)>,
+}
+
+#[derive(PartialEq)]
+struct Entry(Score, DocAddress);
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .total_cmp(&other.0)
+            // Equal scores: the earlier document is kept (as tantivy's TopDocs does).
+            .then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+/// Ranks the articles matching `required` by its score plus the bonuses'.
+pub fn rank(
+    searcher: &Searcher,
+    required: &dyn Query,
+    bonuses: &[Bonus],
+    fetch: usize,
+) -> tantivy::Result<Ranked> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let required = required.weight(scoring)?;
+    let has_docs = searcher.num_docs() > 0;
+    let mut clauses: Vec<(Box<dyn Weight>, Score, Score)> = Vec::with_capacity(bonuses.len());
+    for b in bonuses {
+        if b.terms.is_empty() || !has_docs {
+            continue;
+        }
+        let bound = Bm25Weight::for_terms(searcher, &b.terms)?
+            .boost_by(b.boost)
+            .max_score();
+        clauses.push((b.query.weight(scoring)?, b.boost, bound));
+    }
+    // Largest bounds first: the remaining bound shrinks fastest.
+    clauses.sort_by(|a, b| b.2.total_cmp(&a.2));
+    // remaining[i]: the most that clauses i.. can add.
+    let mut remaining = vec![0.0; clauses.len() + 1];
+    for i in (0..clauses.len()).rev() {
+        // A little headroom for rounding in the scorers.
+        remaining[i] = remaining[i + 1] + clauses[i].2 * 1.001 + 1e-4;
+    }
+    let mut total = 0usize;
+    let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut scorer = required.scorer(reader, 1.0)?;
+        let mut optional: Vec<Box<dyn Scorer>> = clauses
+            .iter()
+            .map(|(w, boost, _)| w.scorer(reader, *boost))
+            .collect::<tantivy::Result<_>>()?;
+        let alive = reader.alive_bitset();
+        let mut doc: DocId = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                total += 1;
+                let threshold = if heap.len() >= fetch {
+                    heap.peek().map_or(Score::NEG_INFINITY, |e| e.0.0)
+                } else {
+                    Score::NEG_INFINITY
+                };
+                let mut score = scorer.score();
+                for (i, clause) in optional.iter_mut().enumerate() {
+                    if score + remaining[i] <= threshold {
+                        break;
+                    }
+                    if clause.doc() < doc {
+                        clause.seek(doc);
+                    }
+                    if clause.doc() == doc {
+                        score += clause.score();
+                    }
+                }
+                if score > threshold && fetch > 0 {
+                    heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
+                    if heap.len() > fetch {
+                        heap.pop();
+                    }
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    let mut top: Vec<(Score, DocAddress)> = heap.into_iter().map(|Reverse(e)| (e.0, e.1)).collect();
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(Ranked { total, top })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::union::SumQuery;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{Index, IndexWriter, Term, doc};
+
+    /// The same total and the same best hits, with the same scores, as tantivy scoring the
+    /// required clauses and every bonus for every matching document.
+    #[test]
+    fn ranks_like_scoring_everything() {
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", TEXT);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let vocab = ["vu", "van", "hoa", "bac", "lieu", "so", "xa", "tinh"];
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        for i in 0..3000 {
+            let words = |n: usize, next: &mut dyn FnMut() -> usize| {
+                (0..n)
+                    .map(|_| vocab[next() % vocab.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let t = words(3 + next() % 5, &mut next);
+            let b = words(10 + next() % 60, &mut next);
+            writer.add_document(doc!(title => t, body => b)).unwrap();
+            if i == 1500 {
+                writer.commit().unwrap(); // two segments
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |f, w: &str| Term::from_field_text(f, w);
+        let tq = |f, w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(term(f, w), IndexRecordOption::WithFreqs))
+        };
+        let slot = |w: &str| -> Box<dyn Query> {
+            Box::new(SumQuery::new(vec![tq(title, w), tq(body, w)]))
+        };
+        let required: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, slot("vu")),
+            (Occur::Must, slot("hoa")),
+        ]));
+        let phrase = |f| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new(vec![
+                term(f, "vu"),
+                term(f, "van"),
+                term(f, "hoa"),
+            ]))
+        };
+        let bonuses = vec![
+            Bonus {
+                query: phrase(title),
+                terms: vec![term(title, "vu"), term(title, "van"), term(title, "hoa")],
+                boost: 10.0,
+            },
+            Bonus {
+                query: phrase(body),
+                terms: vec![term(body, "vu"), term(body, "van"), term(body, "hoa")],
+                boost: 3.0,
+            },
+            Bonus {
+                query: tq(title, "bac"),
+                terms: vec![term(title, "bac")],
+                boost: 0.3,
+            },
+        ];
+        let full = BooleanQuery::new(vec![
+            (Occur::Must, required.box_clone()),
+            (
+                Occur::Should,
+                Box::new(SumQuery::new(
+                    bonuses
+                        .iter()
+                        .map(|b| {
+                            Box::new(BoostQuery::new(b.query.box_clone(), b.boost))
+                                as Box<dyn Query>
+                        })
+                        .collect(),
+                )),
+            ),
+        ]);
+        for fetch in [1, 10, 50] {
+            let ranked = rank(&searcher, &*required, &bonuses, fetch).unwrap();
+            let (count, expected) = searcher
+                .search(&full, &(Count, TopDocs::with_limit(fetch).order_by_score()))
+                .unwrap();
+            assert_eq!(ranked.total, count);
+            assert!(count > 100, "the test needs many matches to prune");
+            let scores = |v: &[(Score, DocAddress)]| -> Vec<i64> {
+                v.iter().map(|(s, _)| (s * 1e4).round() as i64).collect()
+            };
+            assert_eq!(scores(&ranked.top), scores(&expected), "fetch {fetch}");
+        }
+    }
+}

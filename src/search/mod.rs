@@ -348,23 +348,28 @@ impl Searcher {
                 (total, top)
             }
         };
-        let mut hits: Vec<Hit> = Vec::with_capacity(scored.len());
-        for (score, addr) in scored {
-            let article = self.article_at(searcher, addr)?;
-            hits.push(Hit {
+        // Ties are broken by the fast fields, so only the page's articles are read.
+        let mut keyed: Vec<(f32, i64, String, DocAddress)> = scored
+            .into_iter()
+            .map(|(score, addr)| {
+                let (date, id) = tie_key(searcher, addr);
+                (score, date, id, addr)
+            })
+            .collect();
+        keyed.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| b.1.cmp(&a.1))
+                .then_with(|| a.2.cmp(&b.2))
+        });
+        let mut page: Vec<Hit> = Vec::with_capacity(limit);
+        for (score, _, _, addr) in keyed.into_iter().skip(offset).take(limit) {
+            page.push(Hit {
                 rank: 0,
                 score,
                 snippet: Snippet::default(),
-                article,
+                article: self.article_at(searcher, addr)?,
             });
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| b.article.date.cmp(&a.article.date))
-                .then_with(|| a.article.id.cmp(&b.article.id))
-        });
-        let mut page: Vec<Hit> = hits.into_iter().skip(offset).take(limit).collect();
         for (i, h) in page.iter_mut().enumerate() {
             h.rank = offset + i + 1;
             h.snippet = snippet::make(&h.article, highlight);
@@ -618,6 +623,23 @@ impl Searcher {
             .collect();
         Ok(Box::new(TermSetQuery::new(terms)))
     }
+}
+
+/// A document's date (seconds; undated last) and id, from its fast fields.
+fn tie_key(searcher: &TantivySearcher, addr: DocAddress) -> (i64, String) {
+    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let date = ff
+        .date(schema::DATE)
+        .ok()
+        .and_then(|c| c.first(addr.doc_id))
+        .map_or(i64::MIN, |d| d.into_timestamp_secs());
+    let mut id = String::new();
+    if let Ok(Some(col)) = ff.str(schema::ID)
+        && let Some(ord) = col.term_ords(addr.doc_id).next()
+    {
+        let _ = col.ord_to_str(ord, &mut id);
+    }
+    (date, id)
 }
 
 /// A plan's queries with the filters and exclusions applied.

@@ -305,28 +305,19 @@ fn analyzer_versions_are_checked_when_opening() {
     );
 }
 
-/// An index written before a field was added to the schema (version 1 had no `meta`) is read
-/// by field name: it searches (with the rebuild warning), and `tracuu rebuild` brings it to the
-/// current schema with every article.
-#[test]
-fn an_index_from_an_older_schema_searches_and_rebuilds() {
-    use tantivy::schema::Schema;
-    use tracuu::index::{Fields, register_tokenizers, schema::build_schema};
-
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+/// Writes the sample articles into a hand-made generation of `idx` with `schema`, plus
+/// `extra` raw documents; returns the number of articles written.
+fn hand_made_index(
+    idx: &Path,
+    schema: tantivy::schema::Schema,
+    version: u32,
+    extra: Vec<tantivy::TantivyDocument>,
+) -> u64 {
+    use tracuu::index::{Fields, register_tokenizers};
     let generation = idx.join("gen-000001");
     std::fs::create_dir_all(&generation).unwrap();
-    let (current, _) = build_schema();
-    let mut old = Schema::builder();
-    for (_, entry) in current.fields() {
-        if entry.name() != "meta" {
-            old.add_field(entry.clone());
-        }
-    }
-    let old = old.build();
-    let fields = Fields::from_schema(&old).unwrap();
-    let index = tantivy::Index::create_in_dir(&generation, old).unwrap();
+    let fields = Fields::from_schema(&schema).unwrap();
+    let index = tantivy::Index::create_in_dir(&generation, schema).unwrap();
     register_tokenizers(&index);
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
     let expected = std::fs::read_to_string(root().join("samples/expected.jsonl")).unwrap();
@@ -347,14 +338,38 @@ fn an_index_from_an_older_schema_searches_and_rebuilds() {
         writer.add_document(fields.document(&article)).unwrap();
         n += 1;
     }
+    for d in extra {
+        writer.add_document(d).unwrap();
+    }
     writer.commit().unwrap();
     assert!(n > 20, "expected.jsonl should hold the sample articles");
     std::fs::write(
         generation.join("tracuu.json"),
-        r#"{"analyzer_version": 1, "created": "2026-01-01T00:00:00+00:00"}"#,
+        format!(r#"{{"analyzer_version": {version}, "created": "2026-01-01T00:00:00+00:00"}}"#),
     )
     .unwrap();
     std::fs::write(idx.join("CURRENT"), "gen-000001").unwrap();
+    n
+}
+
+/// An index written before a field was added to the schema (version 1 had no `meta`) is read
+/// by field name: it searches (with the rebuild warning), and `tracuu rebuild` brings it to the
+/// current schema with every article.
+#[test]
+fn an_index_from_an_older_schema_searches_and_rebuilds() {
+    use tantivy::schema::Schema;
+    use tracuu::index::schema::build_schema;
+
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let (current, _) = build_schema();
+    let mut old = Schema::builder();
+    for (_, entry) in current.fields() {
+        if entry.name() != "meta" {
+            old.add_field(entry.clone());
+        }
+    }
+    let n = hand_made_index(&idx, old.build(), 1, Vec::new());
 
     let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -367,4 +382,27 @@ fn an_index_from_an_older_schema_searches_and_rebuilds() {
     let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("older analyzer"), "{}", stderr(&out));
+}
+
+/// A stored article that no longer parses fails the rebuild with a message, and the live
+/// index stays as it was.
+#[test]
+fn a_rebuild_with_an_unreadable_stored_article_keeps_the_live_index() {
+    use tracuu::index::{Fields, schema::build_schema};
+
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let (schema, _) = build_schema();
+    let fields = Fields::from_schema(&schema).unwrap();
+    let mut broken = tantivy::TantivyDocument::default();
+    broken.add_text(fields.id, "broken");
+    broken.add_text(fields.doc, "{\"title\": \"cut off");
+    hand_made_index(&idx, schema, tracuu::index::ANALYZER_VERSION, vec![broken]);
+    let out = tracuu(dir.path(), &["rebuild", "--quiet", "--index", "idx"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unreadable"), "{}", stderr(&out));
+    let current = std::fs::read_to_string(idx.join("CURRENT")).unwrap();
+    assert_eq!(current.trim(), "gen-000001");
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -6,14 +6,16 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, OnceLock};
+
 use serde::Serialize;
 use tantivy::TantivyDocument;
-use tantivy::schema::Value;
+use tantivy::schema::{Document, Value};
 
 use super::lock::WriterLock;
 use super::writer::remove_stale_generations;
-use super::{ANALYZER_VERSION, ArchiveIndex, current_generation, switch_current};
+use super::{ANALYZER_VERSION, ArchiveIndex, Fields, current_generation, switch_current};
 use crate::search::{Facets, Searcher};
 use crate::{Article, Error, Result};
 
@@ -161,7 +163,7 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     } else {
         threads
     };
-    let writer: tantivy::IndexWriter = fresh
+    let writer: tantivy::IndexWriter<StoredArticle> = fresh
         .index
         .writer_with_num_threads(threads, 120_000_000 * threads)?;
     let reader = live.reader()?;
@@ -182,43 +184,32 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
         b.enable_steady_tick(Duration::from_millis(200));
         b
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Input(format!("cannot start threads: {e}")))?;
-    // One thread reads the stored articles in order; the pool parses them and feeds the
-    // writer, whose own threads run the analyzer.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(1024);
+    // This thread reads the stored articles in order; tantivy's indexing threads parse each
+    // one and analyse it (see `StoredArticle`), so `threads` spreads all of the work.
+    let fields = std::sync::Arc::new(fresh.fields.clone());
+    let unreadable = std::sync::Arc::new(AtomicUsize::new(0));
     let mut count = 0usize;
-    let result: Result<()> = std::thread::scope(|scope| {
-        let producer = scope.spawn(move || {
-            for_each_stored_json(&live, &mut |json| {
-                tx.send(json.to_string())
-                    .map_err(|_| Error::Input("rebuild stopped".into()))
-            })
-        });
-        let consumed: Result<usize> = pool.install(|| {
-            rx.into_iter()
-                .par_bridge()
-                .map(|json| -> Result<usize> {
-                    let article: Article = serde_json::from_str(&json)
-                        .map_err(|e| Error::Input(format!("stored article unreadable ({e})")))?;
-                    writer.add_document(fresh.fields.document_with_json(&article, &json))?;
-                    bar.inc(1);
-                    Ok(1)
-                })
-                .try_reduce(|| 0, |a, b| Ok(a + b))
-        });
-        let produced = producer
-            .join()
-            .map_err(|_| Error::Input("the reading thread failed".into()))?;
-        count = consumed?;
-        produced
-    });
-    result?;
+    for_each_stored_json(&live, &mut |json| {
+        writer.add_document(StoredArticle {
+            json: json.to_string(),
+            fields: fields.clone(),
+            doc: OnceLock::new(),
+            unreadable: unreadable.clone(),
+        })?;
+        count += 1;
+        bar.inc(1);
+        Ok(())
+    })?;
     let mut writer = writer;
     writer.commit()?;
     writer.wait_merging_threads()?;
+    let bad = unreadable.load(AtomicOrdering::Relaxed);
+    if bad > 0 {
+        // The fresh generation is not switched to; it is removed on the next write.
+        return Err(Error::Input(format!(
+            "{bad} stored articles are unreadable; the live index is unchanged"
+        )));
+    }
     switch_current(dir, &fresh.generation)?;
     if let Some(old) = old_generation {
         let _ = std::fs::remove_dir_all(old);
@@ -228,6 +219,33 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
         articles: count,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// A stored article on its way into a fresh index: its JSON is parsed and its tantivy fields
+/// built by the indexing thread that takes it, on first use.
+struct StoredArticle {
+    json: String,
+    fields: Arc<Fields>,
+    doc: OnceLock<TantivyDocument>,
+    /// Counts the articles whose JSON does not parse (indexed empty, and the rebuild fails).
+    unreadable: Arc<AtomicUsize>,
+}
+
+impl Document for StoredArticle {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc
+            .get_or_init(|| match serde_json::from_str::<Article>(&self.json) {
+                Ok(article) => self.fields.document_with_json(&article, &self.json),
+                Err(_) => {
+                    self.unreadable.fetch_add(1, AtomicOrdering::Relaxed);
+                    TantivyDocument::default()
+                }
+            })
+            .iter_fields_and_values()
+    }
 }
 
 /// Merges all segments of the live generation into one. Returns how many there were.

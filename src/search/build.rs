@@ -168,7 +168,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
                 highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
             }
             clauses.push((required, slot_query(slot, &targets, &phrase_targets, meta)));
-            matching.push((required, slot_match_query(slot, &targets, meta)));
+            matching.push((required, slot_query(slot, &targets, &phrase_targets, meta)));
         }
         // Bonuses only where proximity means something: the main text fields (or the one named).
         let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
@@ -250,41 +250,31 @@ fn slot_query(
     meta: Option<Field>,
 ) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
+    // An exact form whose folded form is an alternative too matches nothing more (the index
+    // has both at every position): it only scores.
+    let mut extras: Vec<Box<dyn Query>> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
         let targets = if phrase.0.len() > 1 {
             phrase_targets
         } else {
             targets
         };
-        let folded_form = phrase.0.iter().all(|(_, t)| fold(t) == *t);
+        let folded = Phrase(phrase.0.iter().map(|(p, t)| (*p, fold(t))).collect());
+        let folded_form = folded == *phrase;
+        let subsumed = !folded_form && slot.alternatives.iter().any(|(q, _)| *q == folded);
         for &(field, weight) in targets {
             if Some(field) == meta && !folded_form {
                 continue;
             }
-            alts.push(boosted(phrase_on(phrase, field), boost * weight));
-        }
-    }
-    Box::new(SumQuery::new(alts))
-}
-
-/// The matching part of a slot, for counting: an exact form is left out where its folded form
-/// is an alternative too (the index has both at every position, so it matches nothing more).
-fn slot_match_query(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> Box<dyn Query> {
-    let mut alts: Vec<Box<dyn Query>> = Vec::new();
-    for (phrase, _) in &slot.alternatives {
-        let folded = Phrase(phrase.0.iter().map(|(p, t)| (*p, fold(t))).collect());
-        let folded_form = folded == *phrase;
-        if !folded_form && slot.alternatives.iter().any(|(q, _)| *q == folded) {
-            continue;
-        }
-        for &(field, _) in targets {
-            if Some(field) == meta && !folded_form {
-                continue;
+            let q = boosted(phrase_on(phrase, field), boost * weight);
+            if subsumed {
+                extras.push(q)
+            } else {
+                alts.push(q)
             }
-            alts.push(phrase_on(phrase, field));
         }
     }
-    Box::new(SumQuery::new(alts))
+    Box::new(SumQuery::with_extras(alts, extras))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

@@ -13,14 +13,27 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 use tantivy_common::TinySet;
 
 /// Matches documents matching any clause; scores them by the sum of the matching clauses.
+///
+/// `extras` are clauses that only add to the score: every document they match is matched by
+/// a clause too (an exact form, beside its folded form in the same field). They are looked at
+/// only for the documents that are scored.
 #[derive(Debug)]
 pub struct SumQuery {
     clauses: Vec<Box<dyn Query>>,
+    extras: Vec<Box<dyn Query>>,
 }
 
 impl SumQuery {
     pub fn new(clauses: Vec<Box<dyn Query>>) -> SumQuery {
-        SumQuery { clauses }
+        SumQuery {
+            clauses,
+            extras: Vec::new(),
+        }
+    }
+
+    /// `clauses` decide the matches; `extras` (matching nothing the clauses do not) only score.
+    pub fn with_extras(clauses: Vec<Box<dyn Query>>, extras: Vec<Box<dyn Query>>) -> SumQuery {
+        SumQuery { clauses, extras }
     }
 }
 
@@ -28,22 +41,30 @@ impl Clone for SumQuery {
     fn clone(&self) -> Self {
         SumQuery {
             clauses: self.clauses.iter().map(|c| c.box_clone()).collect(),
+            extras: self.extras.iter().map(|c| c.box_clone()).collect(),
         }
     }
 }
 
 impl Query for SumQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let weights = self
-            .clauses
-            .iter()
-            .map(|c| c.weight(enable_scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(SumWeight { weights }))
+        let weights = |qs: &[Box<dyn Query>]| {
+            qs.iter()
+                .map(|c| c.weight(enable_scoring))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        Ok(Box::new(SumWeight {
+            weights: weights(&self.clauses)?,
+            extras: if enable_scoring.is_scoring_enabled() {
+                weights(&self.extras)?
+            } else {
+                Vec::new()
+            },
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for c in &self.clauses {
+        for c in self.clauses.iter().chain(&self.extras) {
             c.query_terms(visitor);
         }
     }
@@ -51,21 +72,27 @@ impl Query for SumQuery {
 
 struct SumWeight {
     weights: Vec<Box<dyn Weight>>,
+    extras: Vec<Box<dyn Weight>>,
 }
 
 impl Weight for SumWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let s = w.scorer(reader, boost)?;
-            if s.doc() != TERMINATED {
-                scorers.push(s);
+        let live = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+            let mut scorers = Vec::with_capacity(weights.len());
+            for w in weights {
+                let s = w.scorer(reader, boost)?;
+                if s.doc() != TERMINATED {
+                    scorers.push(s);
+                }
             }
-        }
-        Ok(match scorers.len() {
-            0 => Box::new(EmptyScorer),
-            1 => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
-            _ => Box::new(SumScorer::new(scorers)),
+            Ok(scorers)
+        };
+        let mut scorers = live(&self.weights)?;
+        let extras = live(&self.extras)?;
+        Ok(match (scorers.len(), extras.is_empty()) {
+            (0, _) => Box::new(EmptyScorer),
+            (1, true) => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
+            _ => Box::new(SumScorer::new(scorers, extras)),
         })
     }
 
@@ -73,7 +100,7 @@ impl Weight for SumWeight {
         let mut explanation = Explanation::new("sum of", 0.0);
         let mut total = 0.0;
         let mut matched = false;
-        for w in &self.weights {
+        for w in self.weights.iter().chain(&self.extras) {
             if let Ok(e) = w.explain(reader, doc) {
                 total += e.value();
                 explanation.add_detail(e);
@@ -97,13 +124,19 @@ const BLOCK_TINYSETS: usize = 16;
 /// The union of scorers, each moved only when the union passes its document.
 struct SumScorer {
     scorers: Vec<Box<dyn Scorer>>,
+    /// Score-only clauses, moved to a document when it is scored.
+    extras: Vec<Box<dyn Scorer>>,
     doc: DocId,
 }
 
 impl SumScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>) -> SumScorer {
+    fn new(scorers: Vec<Box<dyn Scorer>>, extras: Vec<Box<dyn Scorer>>) -> SumScorer {
         let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        SumScorer { scorers, doc }
+        SumScorer {
+            scorers,
+            extras,
+            doc,
+        }
     }
 
     /// Moves to the smallest document of the clauses; drops the exhausted ones.
@@ -187,6 +220,14 @@ impl Scorer for SumScorer {
                 total += s.score();
             }
         }
+        for s in &mut self.extras {
+            if s.doc() < doc {
+                s.seek(doc);
+            }
+            if s.doc() == doc {
+                total += s.score();
+            }
+        }
         total
     }
 }
@@ -245,6 +286,10 @@ mod tests {
         };
         assert_eq!(top(&boolean), top(&sum));
         assert!(!top(&sum).is_empty());
+        // "c" matches only documents "a" matches too (multiples of 4 are even): as an extra,
+        // it scores the same and matches nothing more.
+        let with_extras = SumQuery::with_extras(vec![term("a"), term("d")], vec![term("c")]);
+        assert_eq!(top(&boolean), top(&with_extras));
         let seven: Box<dyn Query> = Box::new(TermQuery::new(
             Term::from_field_text(tag, "seven"),
             IndexRecordOption::Basic,

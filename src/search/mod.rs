@@ -348,19 +348,27 @@ impl Searcher {
                 (total, top)
             }
         };
-        // Ties are broken by the fast fields, so only the page's articles are read.
-        let mut keyed: Vec<(f32, i64, String, DocAddress)> = scored
+        // Ties are broken by the fast fields, so only the page's articles are read; ids are
+        // looked up only where score and date are equal.
+        let mut keyed: Vec<(f32, i64, Option<String>, DocAddress)> = scored
             .into_iter()
-            .map(|(score, addr)| {
-                let (date, id) = tie_key(searcher, addr);
-                (score, date, id, addr)
-            })
+            .map(|(score, addr)| (score, tie_date(searcher, addr), None, addr))
             .collect();
-        keyed.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| b.1.cmp(&a.1))
-                .then_with(|| a.2.cmp(&b.2))
-        });
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+        let mut i = 0;
+        while i < keyed.len() {
+            let mut j = i + 1;
+            while j < keyed.len() && keyed[j].0 == keyed[i].0 && keyed[j].1 == keyed[i].1 {
+                j += 1;
+            }
+            if j - i > 1 {
+                for k in &mut keyed[i..j] {
+                    k.2 = Some(tie_id(searcher, k.3));
+                }
+                keyed[i..j].sort_by(|a, b| a.2.cmp(&b.2));
+            }
+            i = j;
+        }
         let mut page: Vec<Hit> = Vec::with_capacity(limit);
         for (score, _, _, addr) in keyed.into_iter().skip(offset).take(limit) {
             page.push(Hit {
@@ -625,21 +633,29 @@ impl Searcher {
     }
 }
 
-/// A document's date (seconds; undated last) and id, from its fast fields.
-fn tie_key(searcher: &TantivySearcher, addr: DocAddress) -> (i64, String) {
-    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let date = ff
+/// A document's date in seconds (undated: last), from its fast field.
+fn tie_date(searcher: &TantivySearcher, addr: DocAddress) -> i64 {
+    searcher
+        .segment_reader(addr.segment_ord)
+        .fast_fields()
         .date(schema::DATE)
         .ok()
         .and_then(|c| c.first(addr.doc_id))
-        .map_or(i64::MIN, |d| d.into_timestamp_secs());
+        .map_or(i64::MIN, |d| d.into_timestamp_secs())
+}
+
+/// A document's id, from its fast field.
+fn tie_id(searcher: &TantivySearcher, addr: DocAddress) -> String {
     let mut id = String::new();
-    if let Ok(Some(col)) = ff.str(schema::ID)
+    if let Ok(Some(col)) = searcher
+        .segment_reader(addr.segment_ord)
+        .fast_fields()
+        .str(schema::ID)
         && let Some(ord) = col.term_ords(addr.doc_id).next()
     {
         let _ = col.ord_to_str(ord, &mut id);
     }
-    (date, id)
+    id
 }
 
 /// A plan's queries with the filters and exclusions applied.

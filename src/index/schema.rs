@@ -134,15 +134,26 @@ pub fn fingerprint(article: &Article) -> String {
 impl Fields {
     /// The tantivy document for an article.
     pub fn document(&self, article: &Article) -> TantivyDocument {
-        self.document_with_json(article, &serde_json::to_string(article).unwrap_or_default())
+        self.document_with_fingerprint(article, &fingerprint(article))
+    }
+
+    /// The tantivy document for an article whose [`fingerprint`] is already known (the
+    /// writer computes it to recognise duplicates): saves hashing the text twice.
+    pub fn document_with_fingerprint(&self, article: &Article, fp: &str) -> TantivyDocument {
+        let json = serde_json::to_string(article).unwrap_or_default();
+        self.document_from_parts(article, &json, fp)
     }
 
     /// The tantivy document for an article whose JSON form is already at hand (a rebuild
     /// reads it from the store): saves serialising it again.
     pub fn document_with_json(&self, article: &Article, json: &str) -> TantivyDocument {
+        self.document_from_parts(article, json, &fingerprint(article))
+    }
+
+    fn document_from_parts(&self, article: &Article, json: &str, fp: &str) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_text(self.id, &article.id);
-        d.add_text(self.fingerprint, fingerprint(article));
+        d.add_text(self.fingerprint, fp);
         if let Some(url) = &article.url {
             d.add_text(self.url, url);
         }

@@ -98,7 +98,7 @@ impl IndexSession {
             Upsert::Imported
         };
         self.writer
-            .add_document(self.index.fields.document(article))?;
+            .add_document(self.index.fields.document_with_fingerprint(article, &fp))?;
         self.ids.insert(article.id.clone(), fp.clone());
         self.fingerprints.insert(fp, article.id.clone());
         self.pending += 1;

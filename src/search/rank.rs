@@ -9,9 +9,12 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+
+use rayon::prelude::*;
 
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher};
 
 use super::build::Bonus;
 
@@ -48,6 +51,17 @@ pub fn rank(
     bonuses: &[Bonus],
     fetch: usize,
 ) -> tantivy::Result<Ranked> {
+    rank_split(searcher, required, bonuses, fetch, MIN_SPLIT)
+}
+
+/// [`rank`], cutting segments of at least `min_split` documents per thread into ranges.
+fn rank_split(
+    searcher: &Searcher,
+    required: &dyn Query,
+    bonuses: &[Bonus],
+    fetch: usize,
+    min_split: u32,
+) -> tantivy::Result<Ranked> {
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let required = required.weight(scoring)?;
     let has_docs = searcher.num_docs() > 0;
@@ -69,27 +83,110 @@ pub fn rank(
         // A little headroom for rounding in the scorers.
         remaining[i] = remaining[i + 1] + clauses[i].2 * 1.001 + 1e-4;
     }
-    let mut total = 0usize;
-    let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
+    // Large segments are cut into ranges searched in parallel; they share the page's
+    // threshold (the best `fetch` scores one range has seen bound what the page needs).
+    let parts = rayon::current_num_threads().max(1) as u32;
+    let mut ranges: Vec<(usize, DocId, DocId)> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut scorer = required.scorer(reader, 1.0)?;
-        let mut optional: Vec<Box<dyn Scorer>> = clauses
+        let max_doc = reader.max_doc();
+        let n = if max_doc >= min_split.saturating_mul(parts) {
+            parts
+        } else {
+            1
+        };
+        for i in 0..n {
+            let start = (u64::from(max_doc) * u64::from(i) / u64::from(n)) as DocId;
+            let end = (u64::from(max_doc) * u64::from(i + 1) / u64::from(n)) as DocId;
+            ranges.push((ord, start, end));
+        }
+    }
+    let shared = AtomicU32::new(0);
+    let context = Context {
+        searcher,
+        required: &*required,
+        clauses: &clauses,
+        remaining: &remaining,
+        fetch,
+        shared: &shared,
+    };
+    let results: Vec<tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)>> = if ranges.len() > 1 {
+        ranges
+            .par_iter()
+            .map(|&(ord, start, end)| context.range(ord, start, end))
+            .collect()
+    } else {
+        ranges
+            .iter()
+            .map(|&(ord, start, end)| context.range(ord, start, end))
+            .collect()
+    };
+    let mut total = 0usize;
+    let mut top: Vec<(Score, DocAddress)> = Vec::new();
+    for r in results {
+        let (n, heap) = r?;
+        total += n;
+        top.extend(heap.into_iter().map(|Reverse(e)| (e.0, e.1)));
+    }
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    top.truncate(fetch);
+    Ok(Ranked { total, top })
+}
+
+/// Segments smaller than this many documents per thread are searched whole.
+const MIN_SPLIT: u32 = 16_384;
+
+/// What every range of a ranking shares.
+struct Context<'a> {
+    searcher: &'a Searcher,
+    required: &'a dyn Weight,
+    /// (weight, boost, upper bound), largest bound first.
+    clauses: &'a [(Box<dyn Weight>, Score, Score)],
+    remaining: &'a [Score],
+    fetch: usize,
+    /// The best known page threshold (bits of a non-negative f32; 0: none yet).
+    shared: &'a AtomicU32,
+}
+
+impl Context<'_> {
+    /// Counts and ranks the matching documents `start..end` of segment `ord`.
+    fn range(
+        &self,
+        ord: usize,
+        start: DocId,
+        end: DocId,
+    ) -> tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)> {
+        let reader = self.searcher.segment_reader(ord as u32);
+        let fetch = self.fetch;
+        let mut scorer = self.required.scorer(reader, 1.0)?;
+        let mut optional: Vec<Box<dyn Scorer>> = self
+            .clauses
             .iter()
             .map(|(w, boost, _)| w.scorer(reader, *boost))
             .collect::<tantivy::Result<_>>()?;
         let alive = reader.alive_bitset();
+        let mut total = 0usize;
+        let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
         let mut doc: DocId = scorer.doc();
-        while doc != TERMINATED {
+        if doc < start {
+            doc = scorer.seek(start);
+        }
+        while doc < end {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 total += 1;
-                let threshold = if heap.len() >= fetch {
+                let local = if heap.len() >= fetch {
                     heap.peek().map_or(Score::NEG_INFINITY, |e| e.0.0)
                 } else {
                     Score::NEG_INFINITY
                 };
+                let shared = f32::from_bits(self.shared.load(AtomicOrdering::Relaxed));
+                let threshold = if shared > 0.0 {
+                    local.max(shared)
+                } else {
+                    local
+                };
                 let mut score = scorer.score();
                 for (i, clause) in optional.iter_mut().enumerate() {
-                    if score + remaining[i] <= threshold {
+                    if score + self.remaining[i] <= threshold {
                         break;
                     }
                     if clause.doc() < doc {
@@ -104,14 +201,18 @@ pub fn rank(
                     if heap.len() > fetch {
                         heap.pop();
                     }
+                    if heap.len() >= fetch
+                        && let Some(Reverse(Entry(t, _))) = heap.peek()
+                        && *t > 0.0
+                    {
+                        self.shared.fetch_max(t.to_bits(), AtomicOrdering::Relaxed);
+                    }
                 }
             }
             doc = scorer.advance();
         }
+        Ok((total, heap))
     }
-    let mut top: Vec<(Score, DocAddress)> = heap.into_iter().map(|Reverse(e)| (e.0, e.1)).collect();
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(Ranked { total, top })
 }
 
 #[cfg(test)]
@@ -206,8 +307,16 @@ mod tests {
                 )),
             ),
         ]);
-        for fetch in [1, 10, 50] {
-            let ranked = rank(&searcher, &*required, &bonuses, fetch).unwrap();
+        for (fetch, min_split) in [
+            (1, MIN_SPLIT),
+            (10, MIN_SPLIT),
+            (50, MIN_SPLIT),
+            (1, 64),
+            (10, 64),
+            (50, 64),
+        ] {
+            // min_split 64: the segments are cut into ranges ranked in parallel.
+            let ranked = rank_split(&searcher, &*required, &bonuses, fetch, min_split).unwrap();
             let (count, expected) = searcher
                 .search(&full, &(Count, TopDocs::with_limit(fetch).order_by_score()))
                 .unwrap();

@@ -305,9 +305,10 @@ impl Tables<'_> {
     }
 }
 
-/// Slots of [`HotTables`]: its two caches fit the CPU's first-level data cache.
-const HOT_SYLLABLE_BITS: u32 = 10;
-const HOT_PAIR_BITS: u32 = 12;
+/// Slots of [`HotTables`] (as powers of two): 64 KB of syllables and 128 KB of pairs per thread,
+/// small enough to stay in a core's second-level cache next to the text being analysed.
+const HOT_SYLLABLE_BITS: u32 = 11;
+const HOT_PAIR_BITS: u32 = 14;
 
 /// Caches of the model's syllable ids and pair values for the syllables and pairs a thread saw
 /// last. Text repeats a few thousand syllables, while the model's tables (megabytes) miss the

@@ -15,6 +15,22 @@ pub mod units;
 pub trait WordSegmenter: Send + Sync {
     /// Word lengths, in syllables, for one run of normalised syllables; they sum to `syllables.len()`.
     fn segment(&self, syllables: &[&str]) -> Vec<usize>;
+
+    /// Word lengths for a run of units scanned from `text` (syllables between two breaks),
+    /// appended to `lengths`. The result must be that of [`segment`](Self::segment) on the
+    /// units as written; a segmenter may use what the scanner already knows of each syllable
+    /// (its canonical form and case) instead of reading it again.
+    fn segment_units(&self, text: &str, run: &[units::Unit], lengths: &mut Vec<usize>) {
+        let written: Vec<&str> = run
+            .iter()
+            .map(|u| match u {
+                units::Unit::Syllable { start, end, .. }
+                | units::Unit::Protected { start, end, .. } => text.get(*start..*end).unwrap_or(""),
+                units::Unit::Break => "",
+            })
+            .collect();
+        lengths.extend(self.segment(&written));
+    }
 }
 
 /// Leaves every syllable a word of its own.

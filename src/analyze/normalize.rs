@@ -110,6 +110,99 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
     canonical_tone_placement(out, start);
 }
 
+/// How a word written in plain letters uses capitals (the word segmenter reads capitals as a
+/// sign of names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterCase {
+    /// "ngày"
+    Lower,
+    /// "Nội": only the first letter is a capital.
+    Title,
+    /// "UBND": capitals and no small letter.
+    Upper,
+    /// "iPhone", "TTg"
+    Mixed,
+}
+
+impl LetterCase {
+    fn of(upper: usize, lower: usize, first_upper: bool) -> LetterCase {
+        if upper == 0 {
+            LetterCase::Lower
+        } else if first_upper && upper == 1 {
+            LetterCase::Title
+        } else if lower == 0 {
+            LetterCase::Upper
+        } else {
+            LetterCase::Mixed
+        }
+    }
+}
+
+/// The lowercase of `c` when it is a letter of the plain fast path: a precomposed Latin letter
+/// of Vietnamese text that is NFC by itself, whose canonical form is just its lowercase, and
+/// that has a case. `Ð`/`ð` (read as `đ`) and everything else are left to the general path.
+fn plain_lower(c: char) -> Option<char> {
+    match c as u32 {
+        0xd0 | 0xd7 | 0xf0 | 0xf7 => None,
+        0xc0..=0xff
+        | 0x102..=0x103
+        | 0x110..=0x111
+        | 0x128..=0x129
+        | 0x168..=0x169
+        | 0x1a0..=0x1a1
+        | 0x1af..=0x1b0
+        | 0x1ea0..=0x1ef9 => fast_lower(c),
+        _ => None,
+    }
+}
+
+/// The fast path for the common word, in one pass: when `word` is made only of ASCII letters
+/// and precomposed Vietnamese letters, appends its canonical form to `norm` (exactly what
+/// [`normalize_word_into`] appends) and its folded form to `folded` (exactly what [`fold_into`]
+/// appends for that canonical form), and returns how it uses capitals. Otherwise (digits,
+/// punctuation, combining marks, invisible characters, other scripts) returns `None` and leaves
+/// both strings as they were.
+pub fn normalize_plain_word(
+    word: &str,
+    norm: &mut String,
+    folded: &mut String,
+) -> Option<LetterCase> {
+    let (norm_start, folded_start) = (norm.len(), folded.len());
+    let (mut upper, mut lower) = (0usize, 0usize);
+    let mut first_upper = false;
+    let mut ascii = true;
+    let mut table: &[char] = &[];
+    for (k, c) in word.chars().enumerate() {
+        let (lc, fc) = if c.is_ascii_alphabetic() {
+            let lc = c.to_ascii_lowercase();
+            (lc, lc)
+        } else if let Some(lc) = plain_lower(c) {
+            if ascii {
+                ascii = false;
+                table = fold_table();
+            }
+            let fc = table.get(lc as usize).copied().unwrap_or(lc);
+            (lc, fc)
+        } else {
+            norm.truncate(norm_start);
+            folded.truncate(folded_start);
+            return None;
+        };
+        if lc != c {
+            upper += 1;
+            first_upper |= k == 0;
+        } else {
+            lower += 1;
+        }
+        norm.push(lc);
+        folded.push(fc);
+    }
+    if !ascii {
+        canonical_tone_placement(norm, norm_start);
+    }
+    Some(LetterCase::of(upper, lower, first_upper))
+}
+
 /// The canonical form of one word, see [`normalize_word_into`].
 pub fn normalize_word(word: &str) -> String {
     let mut s = String::with_capacity(word.len());
@@ -343,6 +436,21 @@ mod tests {
         fn normalize_is_idempotent(s in "\\PC{0,40}") {
             let once = normalize_text(&s);
             prop_assert_eq!(normalize_text(&once), once.clone());
+        }
+
+        #[test]
+        fn plain_fast_path_agrees_with_the_general_one(s in "([a-zA-ZàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐÐðÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴñßÿ×0-9\u{301}\u{ad}]|\\PC){0,12}") {
+            let (mut norm, mut folded) = (String::from("x"), String::from("y"));
+            match normalize_plain_word(&s, &mut norm, &mut folded) {
+                Some(_) => {
+                    prop_assert_eq!(&norm[1..], normalize_word(&s));
+                    prop_assert_eq!(&folded[1..], fold(&normalize_word(&s)));
+                }
+                None => {
+                    prop_assert_eq!(norm, "x");
+                    prop_assert_eq!(folded, "y");
+                }
+            }
         }
 
         #[test]

@@ -26,6 +26,8 @@ use std::sync::OnceLock;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+use super::normalize::LetterCase;
+use super::units::Unit;
 use crate::error::{Error, Result};
 
 static MODEL_BYTES: &[u8] = include_bytes!("../../data/segment/model.bin");
@@ -134,10 +136,9 @@ fn key_slot(key: u64, bits: u32) -> usize {
 /// One set of classifier weights.
 struct Weights {
     dense: Vec<f32>,
-    /// Per syllable id, for the syllable left of the gap.
-    left: Vec<f32>,
-    /// Per syllable id, for the syllable right of the gap.
-    right: Vec<f32>,
+    /// Per syllable id: its weight as the syllable left of a gap, then right of a gap (side by
+    /// side, so that the two reads of one syllable share a cache line).
+    sides: Vec<[f32; 2]>,
 }
 
 impl Weights {
@@ -145,9 +146,16 @@ impl Weights {
     fn split_all() -> Self {
         Weights {
             dense: vec![-1.0; N_DENSE],
-            left: vec![0.0],
-            right: vec![0.0],
+            sides: vec![[0.0; 2]],
         }
+    }
+
+    fn left(&self, id: u32) -> f32 {
+        self.sides.get(id as usize).map_or(0.0, |s| s[0])
+    }
+
+    fn right(&self, id: u32) -> f32 {
+        self.sides.get(id as usize).map_or(0.0, |s| s[1])
     }
 }
 
@@ -201,7 +209,8 @@ fn parse(bytes: &'static [u8]) -> Option<Parsed> {
         off += nw * 4;
         let right = read_f32s(bytes, off, nw)?;
         off += nw * 4;
-        sets.push(Weights { dense, left, right });
+        let sides = left.into_iter().zip(right).map(|(l, r)| [l, r]).collect();
+        sets.push(Weights { dense, sides });
     }
     let lower = sets.pop()?;
     let cased = sets.pop()?;
@@ -296,6 +305,89 @@ impl Tables<'_> {
     }
 }
 
+/// Slots of [`HotTables`] (as powers of two): 64 KB of syllables and 128 KB of pairs per thread,
+/// small enough to stay in a core's second-level cache next to the text being analysed.
+const HOT_SYLLABLE_BITS: u32 = 11;
+const HOT_PAIR_BITS: u32 = 14;
+
+/// Caches of the model's syllable ids and pair values for the syllables and pairs a thread saw
+/// last. Text repeats a few thousand syllables, while the model's tables (megabytes) miss the
+/// CPU caches on almost every probe. Both caches are direct-mapped and hold exact keys, so a
+/// hit gives what the table gives.
+struct HotTables {
+    /// The model the entries come from (the address of its syllable slots).
+    model: usize,
+    /// Syllable bytes (up to 16, zero-padded, little-endian) with their length and id.
+    syllables: Vec<(u128, u32, u32)>,
+    /// Pair keys (`id_a << 16 | id_b`, never 0) with their value.
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Default for HotTables {
+    fn default() -> Self {
+        HotTables {
+            model: 0,
+            syllables: vec![(0, u32::MAX, 0); 1 << HOT_SYLLABLE_BITS],
+            pairs: vec![(0, 0); 1 << HOT_PAIR_BITS],
+        }
+    }
+}
+
+impl HotTables {
+    /// Forgets entries of another model (a thread may use several segmenters).
+    fn bind(&mut self, tables: &Tables<'_>) {
+        let model = tables.syl_slots.as_ptr() as usize;
+        if self.model != model {
+            *self = HotTables {
+                model,
+                ..HotTables::default()
+            };
+        }
+    }
+
+    /// `tables.syllable(s)`, from the cache when `s` was seen lately.
+    fn syllable(&mut self, tables: &Tables<'_>, s: &str) -> u32 {
+        let bytes = s.as_bytes();
+        if bytes.len() > 16 {
+            return tables.syllable(s);
+        }
+        let mut packed = [0u8; 16];
+        packed[..bytes.len()].copy_from_slice(bytes);
+        let key = u128::from_le_bytes(packed);
+        // A cheap hash of the packed bytes; the model's own (FNV-1a) only on a miss.
+        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let slot = key_slot(folded, HOT_SYLLABLE_BITS);
+        let len = bytes.len() as u32;
+        if let Some(e) = self.syllables.get(slot)
+            && e.0 == key
+            && e.1 == len
+        {
+            return e.2;
+        }
+        let id = tables.syllable(s);
+        if let Some(e) = self.syllables.get_mut(slot) {
+            *e = (key, len, id);
+        }
+        id
+    }
+
+    /// `tables.pair(a, b)` for two known syllables, from the cache when seen lately.
+    fn pair(&mut self, tables: &Tables<'_>, a: u32, b: u32) -> u32 {
+        let key = (a << 16) | b;
+        let slot = key_slot(u64::from(key), HOT_PAIR_BITS);
+        if let Some(e) = self.pairs.get(slot)
+            && e.0 == key
+        {
+            return e.1;
+        }
+        let v = tables.pair(a, b);
+        if let Some(e) = self.pairs.get_mut(slot) {
+            *e = (key, v);
+        }
+        v
+    }
+}
+
 /// What the segmenter needs to know of one input token.
 #[derive(Clone, Copy, Default)]
 struct Tok {
@@ -324,6 +416,7 @@ struct Scratch {
     fmm: Vec<bool>,
     bmm: Vec<bool>,
     bis: Vec<u32>,
+    hot: HotTables,
 }
 
 /// The word segmenter: a model compiled into the binary, optionally extended by user words.
@@ -441,8 +534,8 @@ impl Segmenter {
         Ok(id)
     }
 
-    fn syllable_id(&self, canon: &str) -> u32 {
-        let id = self.tables.syllable(canon);
+    fn syllable_id(&self, canon: &str, hot: &mut HotTables) -> u32 {
+        let id = hot.syllable(&self.tables, canon);
         if id == 0 && !self.extra_syllables.is_empty() {
             return self.extra_syllables.get(canon).copied().unwrap_or(0);
         }
@@ -450,9 +543,9 @@ impl Segmenter {
     }
 
     /// Value bits of a packed key of two to four syllable ids.
-    fn value(&self, key: u64) -> u32 {
+    fn value(&self, key: u64, hot: &mut HotTables) -> u32 {
         let v = if key >> 32 == 0 {
-            self.tables.pair((key >> 16) as u32, key as u32 & 0xFFFF)
+            hot.pair(&self.tables, (key >> 16) as u32, key as u32 & 0xFFFF)
         } else {
             self.tables.long(key)
         };
@@ -470,9 +563,10 @@ impl Segmenter {
     /// lowercase weights are used only when no syllable has a capital letter.
     pub fn segment(&self, syllables: &[&str]) -> Vec<usize> {
         with_scratch(|s| {
+            s.hot.bind(&self.tables);
             s.toks.clear();
             for syl in syllables {
-                let t = self.token_info(syl, &mut s.buf);
+                let t = self.token_info(syl, &mut s.buf, &mut s.hot);
                 s.toks.push(t);
             }
             self.decide(s);
@@ -489,15 +583,60 @@ impl Segmenter {
         })
     }
 
+    /// [`segment`](Self::segment) for a run of scanned units, taking a syllable in plain
+    /// letters by its canonical form and case from the scanner. The model's syllable table
+    /// holds both tone placements under one id, so the canonical form finds the same id as the
+    /// syllable's lowercase as written.
+    pub fn segment_units(&self, text: &str, run: &[Unit], lengths: &mut Vec<usize>) {
+        with_scratch(|s| {
+            s.hot.bind(&self.tables);
+            s.toks.clear();
+            for u in run {
+                let t = match u {
+                    // The user's extra syllables are known by their lowercase as written only.
+                    Unit::Syllable {
+                        norm,
+                        case: Some(case),
+                        ..
+                    } if self.extra_syllables.is_empty() => Tok {
+                        id: self.syllable_id(norm, &mut s.hot),
+                        shape: match case {
+                            LetterCase::Lower => 0,
+                            LetterCase::Title => 1,
+                            LetterCase::Upper => 2,
+                            LetterCase::Mixed => 3,
+                        },
+                        alpha: true,
+                        breaks: false,
+                    },
+                    Unit::Syllable { start, end, .. } | Unit::Protected { start, end, .. } => self
+                        .token_info(text.get(*start..*end).unwrap_or(""), &mut s.buf, &mut s.hot),
+                    Unit::Break => Tok::default(),
+                };
+                s.toks.push(t);
+            }
+            self.decide(s);
+            let mut len = 0;
+            for i in 0..s.toks.len() {
+                len += 1;
+                if !s.joins.get(i).copied().unwrap_or(false) {
+                    lengths.push(len);
+                    len = 0;
+                }
+            }
+        })
+    }
+
     /// One line of whitespace-separated tokens (gold-style input): same tokens in the same order, the spaces inside a word replaced by `_`.
     /// Tokens that are punctuation or numbers are never joined with words. Case and normalisation of the output are those of the input.
     pub fn segment_line(&self, line: &str) -> String {
         with_scratch(|s| {
+            s.hot.bind(&self.tables);
             s.toks.clear();
             let mut spans = std::mem::take(&mut s.spans);
             whitespace_spans(line, &mut spans);
             for &(a, b) in &spans {
-                let t = self.token_info(line.get(a..b).unwrap_or(""), &mut s.buf);
+                let t = self.token_info(line.get(a..b).unwrap_or(""), &mut s.buf, &mut s.hot);
                 s.toks.push(t);
             }
             self.decide(s);
@@ -516,7 +655,7 @@ impl Segmenter {
     }
 
     /// Classifies one token; `buf` is reused for its lowercase form.
-    fn token_info(&self, tok: &str, buf: &mut String) -> Tok {
+    fn token_info(&self, tok: &str, buf: &mut String, hot: &mut HotTables) -> Tok {
         let nfc: Cow<str> = if is_nfc_fast(tok) || is_nfc_quick(tok.chars()) == IsNormalized::Yes {
             Cow::Borrowed(tok)
         } else {
@@ -564,7 +703,7 @@ impl Segmenter {
             buf
         };
         Tok {
-            id: self.syllable_id(canon),
+            id: self.syllable_id(canon, hot),
             shape,
             alpha: true,
             breaks: false,
@@ -639,7 +778,7 @@ impl Segmenter {
         for g in 0..n - 1 {
             let (a, b) = (run[g].id, run[g + 1].id);
             s.bis.push(if a != 0 && b != 0 {
-                self.value(u64::from(a) << 16 | u64::from(b))
+                self.value(u64::from(a) << 16 | u64::from(b), &mut s.hot)
             } else {
                 0
             });
@@ -656,7 +795,11 @@ impl Segmenter {
                     break;
                 }
                 key = (key << 16) | u64::from(run[j].id);
-                let v = if l == 2 { s.bis[i] } else { self.value(key) };
+                let v = if l == 2 {
+                    s.bis[i]
+                } else {
+                    self.value(key, &mut s.hot)
+                };
                 if v & VAL_WORD != 0 {
                     s.longest[i] = l as u8;
                     for g in i..j {
@@ -741,8 +884,8 @@ impl Segmenter {
             for f in feats {
                 score += f64::from(w.dense.get(f).copied().unwrap_or(0.0));
             }
-            score += f64::from(w.left.get(run[g].id as usize).copied().unwrap_or(0.0));
-            score += f64::from(w.right.get(run[g + 1].id as usize).copied().unwrap_or(0.0));
+            score += f64::from(w.left(run[g].id));
+            score += f64::from(w.right(run[g + 1].id));
             if let Some(j) = joins.get_mut(g) {
                 *j = score > 0.0;
             }
@@ -788,6 +931,10 @@ impl Segmenter {
 impl super::WordSegmenter for Segmenter {
     fn segment(&self, syllables: &[&str]) -> Vec<usize> {
         Segmenter::segment(self, syllables)
+    }
+
+    fn segment_units(&self, text: &str, run: &[Unit], lengths: &mut Vec<usize>) {
+        Segmenter::segment_units(self, text, run, lengths);
     }
 }
 

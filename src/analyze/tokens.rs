@@ -59,9 +59,8 @@ pub struct Analyzer {
     units: Vec<Unit>,
     /// Spare syllable strings, reused from one text to the next.
     pool: Vec<String>,
-    /// Folded syllables of the current run, concatenated, and where each ends.
-    folds: String,
-    fold_ends: Vec<usize>,
+    /// Word lengths of the current run, from segmentation.
+    lengths: Vec<usize>,
     /// The compound word being emitted, exact and folded.
     word: String,
     word_folded: String,
@@ -164,60 +163,64 @@ impl Analyzer {
         first_position: usize,
         emit: &mut impl FnMut(&str, TokenKind, usize, usize, usize),
     ) {
-        let syllables: Vec<(&str, usize, usize)> = run
-            .iter()
-            .filter_map(|u| match u {
-                Unit::Syllable { norm, start, end } => Some((norm.as_str(), *start, *end)),
-                _ => None,
-            })
-            .collect();
-        // The segmenter reads capital letters as a sign of names: give it the syllables as written.
-        let texts: Vec<&str> = syllables.iter().map(|&(_, s, e)| &text[s..e]).collect();
-        let lengths = if texts.len() >= 2 {
+        // The segmenter reads capital letters as a sign of names: it sees the syllables as written.
+        self.lengths.clear();
+        if run.len() >= 2 {
             self.segmenter
                 .get_or_insert_with(default_segmenter)
-                .segment(&texts)
+                .segment_units(text, run, &mut self.lengths);
         } else {
-            vec![texts.len()]
-        };
-        // Folded forms are computed once per syllable and reused for the compound words.
-        self.folds.clear();
-        self.fold_ends.clear();
-        for &(norm, _, _) in &syllables {
-            fold_into(norm, &mut self.folds);
-            self.fold_ends.push(self.folds.len());
+            self.lengths.push(run.len());
         }
-        let folded = |i: usize, ends: &[usize]| -> (usize, usize) {
-            (if i == 0 { 0 } else { ends[i - 1] }, ends[i])
-        };
         let mut k = 0usize;
-        for len in lengths {
-            if k >= syllables.len() {
+        for &len in &self.lengths {
+            if k >= run.len() {
                 break;
             }
-            let len = len.max(1).min(syllables.len() - k);
-            for (j, &(norm, s, e)) in syllables[k..k + len].iter().enumerate() {
+            let len = len.max(1).min(run.len() - k);
+            let word = &run[k..k + len];
+            for (j, unit) in word.iter().enumerate() {
+                let Unit::Syllable {
+                    norm,
+                    folded,
+                    start,
+                    end,
+                    ..
+                } = unit
+                else {
+                    continue;
+                };
                 let position = first_position + k + j;
-                emit(norm, TokenKind::Syllable, position, s, e);
-                let (fs, fe) = folded(k + j, &self.fold_ends);
-                let f = &self.folds[fs..fe];
-                if f != norm && !f.is_empty() {
-                    emit(f, TokenKind::Folded, position, s, e);
+                emit(norm, TokenKind::Syllable, position, *start, *end);
+                if folded != norm && !folded.is_empty() {
+                    emit(folded, TokenKind::Folded, position, *start, *end);
                 }
             }
             if len >= 2 {
                 self.word.clear();
                 self.word_folded.clear();
-                for (j, &(norm, _, _)) in syllables[k..k + len].iter().enumerate() {
-                    if j > 0 {
+                let (mut s, mut e) = (0, 0);
+                for (j, unit) in word.iter().enumerate() {
+                    let Unit::Syllable {
+                        norm,
+                        folded,
+                        start,
+                        end,
+                        ..
+                    } = unit
+                    else {
+                        continue;
+                    };
+                    if j == 0 {
+                        s = *start;
+                    } else {
                         self.word.push('_');
                         self.word_folded.push('_');
                     }
+                    e = *end;
                     self.word.push_str(norm);
-                    let (fs, fe) = folded(k + j, &self.fold_ends);
-                    self.word_folded.push_str(&self.folds[fs..fe]);
+                    self.word_folded.push_str(folded);
                 }
-                let (s, e) = (syllables[k].1, syllables[k + len - 1].2);
                 emit(&self.word, TokenKind::Word, first_position + k, s, e);
                 if self.word_folded != self.word {
                     emit(
@@ -434,7 +437,40 @@ mod tests {
         assert_eq!(&text[first.start..first.end], "Vie\u{302}\u{323}t");
     }
 
+    /// The built-in segmenter seen through [`WordSegmenter::segment`] only, so that it reads
+    /// every syllable as written instead of taking the scanner's canonical form and case.
+    struct AsWritten;
+
+    impl WordSegmenter for AsWritten {
+        fn segment(&self, syllables: &[&str]) -> Vec<usize> {
+            crate::analyze::segment::Segmenter::global().segment(syllables)
+        }
+    }
+
+    static AS_WRITTEN: AsWritten = AsWritten;
+
+    fn same_tokens_as_written(text: &str) -> Result<(), TestCaseError> {
+        let fast = Analyzer::default().tokens(text);
+        let reference = Analyzer::new(&AS_WRITTEN).tokens(text);
+        prop_assert_eq!(fast, reference, "{:?}", text);
+        Ok(())
+    }
+
+    #[test]
+    fn scanned_syllables_segment_as_written() {
+        let text = "Theo Quyết định 43/2008/QĐ-TTg, Sở Thông tin và Truyền thông Bạc Liêu \
+                    ÐÀ NẴNG hoà thuỷ Uỷ ban nhân dân TP.HCM công nghệ thông tin";
+        same_tokens_as_written(text).unwrap();
+    }
+
     proptest! {
+        #[test]
+        fn scanned_syllables_segment_as_written_any(words in proptest::collection::vec(
+            "(công|nghệ|Thông|tin|HÀ|Nội|người|dân|cho|biết|Uỷ|ban|hoà|THUỶ|Ðà|Nẵng|ñandú|thông\u{ad}tin|Vie\u{302}\u{323}t|2009|x|,|\\.|\\PC{1,4})",
+            0..30)) {
+            same_tokens_as_written(&words.join(" "))?;
+        }
+
         #[test]
         fn never_panics_and_offsets_are_valid(s in "\\PC{0,80}") {
             for t in Analyzer::default().tokens(&s) {

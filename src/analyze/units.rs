@@ -4,7 +4,10 @@
 //! Both the index-time tokenizer and the query parser start from these units, so a query is
 //! cut exactly as the text it must match. Offsets are byte offsets into the original text.
 
-use super::normalize::{is_space, is_word_char, normalize_word, normalize_word_into};
+use super::normalize::{
+    LetterCase, fold_into, is_space, is_word_char, normalize_plain_word, normalize_word,
+    normalize_word_into,
+};
 
 /// What a protected token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +40,14 @@ impl ProtectedKind {
 /// One unit of text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Unit {
-    /// A syllable, normalised (lowercase NFC, canonical tone placement).
+    /// A syllable, normalised (lowercase NFC, canonical tone placement), with its folded form.
     Syllable {
         norm: String,
+        /// `norm` without diacritics ([`fold`](super::normalize::fold)).
+        folded: String,
+        /// How the syllable uses capitals, when it is written in plain letters (ASCII and
+        /// precomposed Vietnamese letters only); `None` for anything else.
+        case: Option<LetterCase>,
         start: usize,
         end: usize,
     },
@@ -76,15 +84,30 @@ pub fn scan(text: &str) -> Vec<Unit> {
 /// Like [`scan`], appending to a reused buffer and taking the strings of syllables from
 /// `pool` (spare allocations of an earlier scan, see [`recycle`]) instead of allocating new ones.
 pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+    let bytes = text.as_bytes();
     let mut chunk_start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        if is_space(c) {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (space, len) = match b {
+            0..0x80 => (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1),
+            // Only these lead bytes start a non-ASCII space (U+0085, U+00A0, U+1680,
+            // U+2000–U+2060, U+3000, U+FEFF): decode those, skip over the others.
+            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
+                let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                (is_space(c), c.len_utf8())
+            }
+            0x80..0xe0 => (false, 2),
+            0xe0..0xf0 => (false, 3),
+            _ => (false, 4),
+        };
+        if space {
             if let Some(s) = chunk_start.take() {
                 chunk(text, s, i, units, pool);
             }
         } else {
             chunk_start.get_or_insert(i);
         }
+        i += len;
     }
     if let Some(s) = chunk_start {
         chunk(text, s, text.len(), units, pool);
@@ -94,9 +117,16 @@ pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
 /// Empties `units`, keeping the syllables' string allocations in `pool` for the next scan.
 pub fn recycle(units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     for u in units.drain(..) {
-        if let Unit::Syllable { mut norm, .. } = u {
+        if let Unit::Syllable {
+            mut norm,
+            mut folded,
+            ..
+        } = u
+        {
             norm.clear();
+            folded.clear();
             pool.push(norm);
+            pool.push(folded);
         }
     }
 }
@@ -105,8 +135,11 @@ pub fn recycle(units: &mut Vec<Unit>, pool: &mut Vec<String>) {
 fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let raw = &text[s..e];
     // Fast path: a plain syllable, the overwhelmingly common case.
+    if plain_syllable(s, e, raw, units, pool) {
+        return;
+    }
     if raw.chars().all(is_word_char) {
-        word_core(text, s, e, units, pool);
+        other_word_core(text, s, e, units, pool);
         return;
     }
     // Trim punctuation on both sides; it becomes a break. A trailing '%' belongs to a number.
@@ -184,8 +217,45 @@ fn protected(
     }
 }
 
+/// Pushes `raw` (= `text[s..e]`) as a syllable if it is written in plain letters (see
+/// [`normalize_plain_word`]); false, with nothing pushed, otherwise.
+fn plain_syllable(
+    s: usize,
+    e: usize,
+    raw: &str,
+    units: &mut Vec<Unit>,
+    pool: &mut Vec<String>,
+) -> bool {
+    let mut norm = pool.pop().unwrap_or_default();
+    let mut folded = pool.pop().unwrap_or_default();
+    match normalize_plain_word(raw, &mut norm, &mut folded) {
+        Some(case) if !norm.is_empty() => {
+            units.push(Unit::Syllable {
+                norm,
+                folded,
+                case: Some(case),
+                start: s,
+                end: e,
+            });
+            true
+        }
+        _ => {
+            pool.push(norm);
+            pool.push(folded);
+            false
+        }
+    }
+}
+
 /// A chunk of word characters only: a syllable, or a number/alphanumeric code.
 fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+    if !plain_syllable(s, e, &text[s..e], units, pool) {
+        other_word_core(text, s, e, units, pool);
+    }
+}
+
+/// [`word_core`] for a chunk that is not a syllable in plain letters.
+fn other_word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     let w = &text[s..e];
     if w.bytes().any(|b| b.is_ascii_digit()) {
         units.push(protected(
@@ -202,8 +272,12 @@ fn word_core(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut V
         if norm.is_empty() {
             pool.push(norm);
         } else {
+            let mut folded = pool.pop().unwrap_or_default();
+            fold_into(&norm, &mut folded);
             units.push(Unit::Syllable {
                 norm,
+                folded,
+                case: None,
                 start: s,
                 end: e,
             });
@@ -425,7 +499,10 @@ mod tests {
     fn offsets_point_into_the_original() {
         let text = "Vie\u{302}\u{323}t Nam";
         let u = scan(text);
-        let Unit::Syllable { norm, start, end } = &u[0] else {
+        let Unit::Syllable {
+            norm, start, end, ..
+        } = &u[0]
+        else {
             panic!()
         };
         assert_eq!(norm, "việt");

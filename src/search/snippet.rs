@@ -42,7 +42,9 @@ fn best_window(text: &str, terms: &HashSet<String>) -> (usize, Snippet) {
     let matched: Vec<(usize, usize, String)> = units
         .iter()
         .filter_map(|u| match u {
-            Unit::Syllable { norm, start, end }
+            Unit::Syllable {
+                norm, start, end, ..
+            }
             | Unit::Protected {
                 norm, start, end, ..
             } => {

@@ -51,16 +51,18 @@ pub fn rank(
     bonuses: &[Bonus],
     fetch: usize,
 ) -> tantivy::Result<Ranked> {
-    rank_split(searcher, required, bonuses, fetch, MIN_SPLIT)
+    rank_split(searcher, required, bonuses, fetch, MIN_SPLIT, SPLIT_COST)
 }
 
-/// [`rank`], cutting segments of at least `min_split` documents per thread into ranges.
+/// [`rank`], cutting segments of at least `min_split` documents per thread into ranges when
+/// the query's leading clause costs at least `split_cost`.
 fn rank_split(
     searcher: &Searcher,
     required: &dyn Query,
     bonuses: &[Bonus],
     fetch: usize,
     min_split: u32,
+    split_cost: u64,
 ) -> tantivy::Result<Ranked> {
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let required = required.weight(scoring)?;
@@ -86,18 +88,24 @@ fn rank_split(
     // Large segments are cut into ranges searched in parallel; they share the page's
     // threshold (the best `fetch` scores one range has seen bound what the page needs).
     let parts = rayon::current_num_threads().max(1) as u32;
-    let mut ranges: Vec<(usize, DocId, DocId)> = Vec::new();
+    let mut ranges: Vec<Range> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let max_doc = reader.max_doc();
-        let n = if max_doc >= min_split.saturating_mul(parts) {
+        let scorer = required.scorer(reader, 1.0)?;
+        // Only a query with many candidates is worth the threads: its leading clause's cost.
+        let n = if max_doc >= min_split.saturating_mul(parts) && scorer.cost() >= split_cost {
             parts
         } else {
             1
         };
+        if n == 1 {
+            ranges.push((ord, 0, max_doc, Some(scorer)));
+            continue;
+        }
         for i in 0..n {
             let start = (u64::from(max_doc) * u64::from(i) / u64::from(n)) as DocId;
             let end = (u64::from(max_doc) * u64::from(i + 1) / u64::from(n)) as DocId;
-            ranges.push((ord, start, end));
+            ranges.push((ord, start, end, None));
         }
     }
     let shared = AtomicU32::new(0);
@@ -111,13 +119,13 @@ fn rank_split(
     };
     let results: Vec<tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)>> = if ranges.len() > 1 {
         ranges
-            .par_iter()
-            .map(|&(ord, start, end)| context.range(ord, start, end))
+            .into_par_iter()
+            .map(|(ord, start, end, scorer)| context.range(ord, start, end, scorer))
             .collect()
     } else {
         ranges
-            .iter()
-            .map(|&(ord, start, end)| context.range(ord, start, end))
+            .into_iter()
+            .map(|(ord, start, end, scorer)| context.range(ord, start, end, scorer))
             .collect()
     };
     let mut total = 0usize;
@@ -134,6 +142,12 @@ fn rank_split(
 
 /// Segments smaller than this many documents per thread are searched whole.
 const MIN_SPLIT: u32 = 16_384;
+
+/// Queries whose leading clause has fewer candidates than this are searched in one thread.
+const SPLIT_COST: u64 = 20_000;
+
+/// A segment's range of documents, with the required scorer when it is already built.
+type Range = (usize, DocId, DocId, Option<Box<dyn Scorer>>);
 
 /// What every range of a ranking shares.
 struct Context<'a> {
@@ -154,10 +168,14 @@ impl Context<'_> {
         ord: usize,
         start: DocId,
         end: DocId,
+        scorer: Option<Box<dyn Scorer>>,
     ) -> tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)> {
         let reader = self.searcher.segment_reader(ord as u32);
         let fetch = self.fetch;
-        let mut scorer = self.required.scorer(reader, 1.0)?;
+        let mut scorer = match scorer {
+            Some(s) => s,
+            None => self.required.scorer(reader, 1.0)?,
+        };
         let mut optional: Vec<Box<dyn Scorer>> = self
             .clauses
             .iter()
@@ -316,7 +334,7 @@ mod tests {
             (50, 64),
         ] {
             // min_split 64: the segments are cut into ranges ranked in parallel.
-            let ranked = rank_split(&searcher, &*required, &bonuses, fetch, min_split).unwrap();
+            let ranked = rank_split(&searcher, &*required, &bonuses, fetch, min_split, 0).unwrap();
             let (count, expected) = searcher
                 .search(&full, &(Count, TopDocs::with_limit(fetch).order_by_score()))
                 .unwrap();

@@ -28,13 +28,17 @@ fn sample_text() -> String {
     }
     let vntc = root.join("../shared/data/vntc/vntc-train.jsonl.xz");
     if let Ok(f) = std::fs::File::open(&vntc) {
-        let mut s = String::new();
-        if xz2::read::XzDecoder::new(f)
+        // The first 8 MB of the corpus; the cut may fall inside a character, so only whole
+        // lines are kept.
+        let mut bytes = Vec::new();
+        let read = xz2::read::XzDecoder::new(f)
             .take(8_000_000)
-            .read_to_string(&mut s)
-            .is_ok()
-            || !s.is_empty()
-        {
+            .read_to_end(&mut bytes);
+        if let Some(end) = bytes.iter().rposition(|&b| b == b'\n') {
+            bytes.truncate(end + 1);
+        }
+        let s = String::from_utf8_lossy(&bytes);
+        if read.is_ok() && !s.is_empty() {
             for l in s.lines().take(2000) {
                 if let Ok(v) = serde_json::from_str::<serde_json::Value>(l) {
                     text.push_str(v["text"].as_str().unwrap_or(""));

@@ -602,17 +602,26 @@ impl Searcher {
         prefix: bool,
     ) -> Result<Box<dyn Query>> {
         let mut terms: HashSet<String> = HashSet::new();
-        let mut buf = String::new();
+        // Values already judged (segments share most of them).
+        let mut judged: HashSet<Vec<u8>> = HashSet::new();
         for seg in searcher.segment_readers() {
             let Some(col) = seg.fast_fields().str(name)? else {
                 continue;
             };
-            for ord in 0..col.num_terms() as u64 {
-                buf.clear();
-                if !col.ord_to_str(ord, &mut buf).unwrap_or(false) {
+            // One sequential pass over the segment's dictionary (each block decompressed once).
+            let mut stream = col
+                .dictionary()
+                .stream()
+                .map_err(|e| Error::Input(format!("unreadable index column {name}: {e}")))?;
+            while stream.advance() {
+                let key = stream.key();
+                if !judged.insert(key.to_vec()) {
                     continue;
                 }
-                let k = filter_key(&buf);
+                let Ok(value) = std::str::from_utf8(key) else {
+                    continue;
+                };
+                let k = filter_key(value);
                 let hit = keys.iter().any(|key| {
                     !key.is_empty()
                         && (k == *key
@@ -621,7 +630,7 @@ impl Searcher {
                                 && k[key.len()..].starts_with(' ')))
                 });
                 if hit {
-                    terms.insert(buf.clone());
+                    terms.insert(value.to_string());
                 }
             }
         }

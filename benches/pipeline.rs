@@ -758,8 +758,8 @@ fn rank_of(hits: &[Value], target: &str, rel: Option<&String>) -> Option<usize> 
         .map(|i| i + 1)
 }
 
-/// Runs the queries through `tracuu search --batch --json`: unfiltered ones in one batch,
-/// filtered ones in one batch per distinct set of flags.
+/// Runs the queries through one `tracuu search --batch --json` process, filtered ones with
+/// their filters on their line (`QUERY<TAB>--agency=… --year=…`).
 fn tracuu_queries(
     tracuu: &Path,
     index: &Path,
@@ -767,19 +767,17 @@ fn tracuu_queries(
     truth_paths: &HashMap<String, String>,
     out: &Path,
 ) -> Result<std::result::Result<Scores, String>> {
-    let mut groups: BTreeMap<Vec<(String, String)>, Vec<&Query>> = BTreeMap::new();
-    for q in queries {
-        groups.entry(q.flags.clone()).or_default().push(q);
-    }
     let mut scores = Scores::default();
-    for (gi, (flags, qs)) in groups.iter().enumerate() {
-        let file = out.join(format!("batch-{gi}.txt"));
+    {
+        let qs = queries;
+        let file = out.join("batch.txt");
         let mut f = fs::File::create(&file)?;
         for q in qs {
-            writeln!(f, "{}", q.text)?;
+            let flags: Vec<String> = q.flags.iter().map(|(k, v)| format!("--{k}={v}")).collect();
+            writeln!(f, "{}\t{}", q.text, flags.join(" "))?;
         }
         drop(f);
-        let mut args: Vec<String> = vec![
+        let args: Vec<String> = vec![
             "search".into(),
             "--batch".into(),
             file.display().to_string(),
@@ -789,10 +787,6 @@ fn tracuu_queries(
             "--limit".into(),
             "10".into(),
         ];
-        for (k, v) in flags {
-            args.push(format!("--{k}"));
-            args.push(v.clone());
-        }
         let r = run(tracuu, &args, &[])?;
         let _ = fs::remove_file(&file);
         if !r.ok && r.stdout.is_empty() {

@@ -92,7 +92,7 @@ pub struct SearchArgs {
     /// The query (put `--` before it when it starts with a -exclusion): words (all must match), "quoted phrases", -exclusions, title:/lead:/body:/agency:/author:/topic: prefixes
     #[arg(num_args = 0..)]
     pub query: Vec<String>,
-    /// Run every line of FILE as a query ('-' for stdin); with --json, one JSON object per line
+    /// Run every line of FILE as a query ('-' for stdin); with --json, one JSON object per line. A line may add its own filters after a tab: QUERY<TAB>--agency=… --year=…
     #[arg(long, conflicts_with = "query")]
     pub batch: Option<PathBuf>,
     #[command(flatten)]

@@ -275,6 +275,49 @@ fn parse_date(flag: &str, value: &Option<String>) -> Result<Option<chrono::Naive
         .transpose()
 }
 
+/// A batch line's own filters, `--name=value` separated by spaces (values may contain spaces:
+/// each flag runs to the next ` --`), over the command line's options.
+fn line_filters(base: &SearchOptions, flags: &str) -> Result<SearchOptions> {
+    let mut o = base.clone();
+    let flags = flags.trim();
+    if flags.is_empty() {
+        return Ok(o);
+    }
+    let Some(rest) = flags.strip_prefix("--") else {
+        return Err(usage(format!(
+            "batch filters {flags:?} must start with --, e.g. --agency=Sở TT&TT --year=2013"
+        )));
+    };
+    for flag in rest.split(" --") {
+        let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
+        let value = value.trim();
+        let text = || Some(value.to_string()).filter(|v| !v.is_empty());
+        let number = |what: &str| {
+            value
+                .parse::<i64>()
+                .map_err(|_| usage(format!("batch filter --{name}={value:?}: {what} expected")))
+        };
+        match name.trim() {
+            "agency" => o.agency = text(),
+            "topic" => o.topic = text(),
+            "province" => o.province = text(),
+            "author" => o.author = text(),
+            "from" => o.from = parse_date("--from", &text())?,
+            "to" => o.to = parse_date("--to", &text())?,
+            "year" => o.year = Some(number("a year")? as i32),
+            "limit" => o.limit = number("a number")?.max(0) as usize,
+            "offset" => o.offset = number("a number")?.max(0) as usize,
+            other => {
+                return Err(usage(format!(
+                    "unknown batch filter --{other}: use --agency, --topic, --province, --author, --from, --to, --year, --limit or --offset"
+                )));
+            }
+        }
+    }
+    o.validate()?;
+    Ok(o)
+}
+
 fn search(a: SearchArgs) -> Result<ExitCode> {
     let options = SearchOptions {
         agency: a.agency.clone(),
@@ -327,7 +370,17 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
             if line.trim().is_empty() {
                 continue;
             }
-            match searcher.search(&line, &options) {
+            // "QUERY<TAB>--agency=… --year=…": filters for this line only.
+            let (query, line_options) = match line.split_once('\t') {
+                Some((q, flags)) => (q, line_filters(&options, flags)),
+                None => (line.as_str(), Ok(options.clone())),
+            };
+            let result = line_options.and_then(|o| Ok(searcher.search(query, &o)?));
+            let result = result.map_err(|e| match e.downcast::<tracuu::Error>() {
+                Ok(e) => e,
+                Err(e) => tracuu::Error::Query(format!("{e:#}")),
+            });
+            match result {
                 Ok(r) if a.json => writeln!(out, "{}", result_json(&r))?,
                 Ok(r) => write!(out, "{}", result_text(&r, marks))?,
                 Err(e) if e.is_user_error() => {

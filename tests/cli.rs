@@ -349,3 +349,43 @@ fn contiguous_name_ranks_above_scattered_syllables() {
         }
     }
 }
+
+#[test]
+fn batch_lines_carry_their_own_filters() {
+    let dir = imported_samples();
+    let batch = dir.join("filtered-queries.txt");
+    std::fs::write(
+        &batch,
+        "vu van hoa\nvu van hoa\t--province=Bạc Liêu --year=2009\nvu van hoa\t--colour=red\n",
+    )
+    .unwrap();
+    let out = tracuu(
+        dir,
+        &[
+            "search",
+            "--index",
+            "index",
+            "--json",
+            "--batch",
+            batch.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let all = lines[0]["total"].as_u64().unwrap();
+    let filtered = lines[1]["total"].as_u64().unwrap();
+    assert!(filtered >= 1 && filtered < all, "{all} vs {filtered}");
+    for h in lines[1]["hits"].as_array().unwrap() {
+        assert!(h["date"].as_str().unwrap().starts_with("2009"), "{h}");
+        assert_eq!(h["province"], "Bạc Liêu");
+    }
+    assert!(
+        lines[2]["error"].as_str().unwrap().contains("--colour"),
+        "{}",
+        lines[2]
+    );
+}

@@ -571,14 +571,7 @@ impl Segmenter {
             }
             self.decide(s);
             let mut lengths = Vec::with_capacity(s.toks.len());
-            let mut len = 0;
-            for i in 0..s.toks.len() {
-                len += 1;
-                if !s.joins.get(i).copied().unwrap_or(false) {
-                    lengths.push(len);
-                    len = 0;
-                }
-            }
+            word_lengths(s.toks.len(), &s.joins, &mut lengths);
             lengths
         })
     }
@@ -616,14 +609,7 @@ impl Segmenter {
                 s.toks.push(t);
             }
             self.decide(s);
-            let mut len = 0;
-            for i in 0..s.toks.len() {
-                len += 1;
-                if !s.joins.get(i).copied().unwrap_or(false) {
-                    lengths.push(len);
-                    len = 0;
-                }
-            }
+            word_lengths(s.toks.len(), &s.joins, lengths);
         })
     }
 
@@ -1185,6 +1171,19 @@ fn is_dotted_abbreviation(core: &str) -> bool {
         && core.split('.').all(|part| {
             (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)
         })
+}
+
+/// Appends the lengths of the words that `joins` (true: the gap after token i is inside a
+/// word) makes of `n` tokens.
+fn word_lengths(n: usize, joins: &[bool], lengths: &mut Vec<usize>) {
+    let mut len = 0;
+    for i in 0..n {
+        len += 1;
+        if !joins.get(i).copied().unwrap_or(false) {
+            lengths.push(len);
+            len = 0;
+        }
+    }
 }
 
 #[cfg(test)]

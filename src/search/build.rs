@@ -58,10 +58,9 @@ impl Slot {
 
 /// The tantivy query for a search, and what to highlight.
 pub struct Plan {
-    /// What an article must match (the query's slots), with their scores.
+    /// What an article must match (the query's slots), with their scores. Counting runs it
+    /// without scoring, which leaves out the clauses that only score.
     pub required: Box<dyn Query>,
-    /// The same matching set, without anything that only scores: counts and facets run on it.
-    pub matching: Box<dyn Query>,
     /// Optional scoring clauses (proximity, names, exact forms), each one phrase or term in
     /// one field.
     pub bonuses: Vec<Bonus>,
@@ -150,13 +149,11 @@ const PERSON_TITLES: &[&[&str]] = &[
 /// Builds the query. `any_word` turns required words into optional ones (the fallback).
 pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_word: bool) -> Plan {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut matching: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut bonus_clauses: Vec<Bonus> = Vec::new();
     let mut highlight = HashSet::new();
     let required = if any_word { Occur::Should } else { Occur::Must };
     for part in &parsed.must {
         let targets = targets(fields, part.field);
-        let phrase_targets = targets.clone();
         let meta = part.field.is_none().then_some(fields.meta);
         let (slots, bonuses) = if part.phrase {
             phrase_part(part, synonyms)
@@ -167,8 +164,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             for (p, _) in &slot.alternatives {
                 highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
             }
-            clauses.push((required, slot_query(slot, &targets, &phrase_targets, meta)));
-            matching.push((required, slot_query(slot, &targets, &phrase_targets, meta)));
+            clauses.push((required, slot_query(slot, &targets, meta)));
         }
         // Bonuses only where proximity means something: the main text fields (or the one named).
         let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
@@ -218,7 +214,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
         // An exclusion removes documents matching all of its words as a phrase.
         let sub: Vec<(Occur, Box<dyn Query>)> = slots
             .iter()
-            .map(|s| (Occur::Must, slot_query(s, &targets, &targets, None)))
+            .map(|s| (Occur::Must, slot_query(s, &targets, None)))
             .collect();
         if !sub.is_empty() {
             exclusions.push(Box::new(BooleanQuery::new(sub)));
@@ -226,7 +222,6 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
     }
     Plan {
         required: Box::new(BooleanQuery::new(clauses)),
-        matching: Box::new(BooleanQuery::new(matching)),
         bonuses: bonus_clauses,
         highlight,
         has_terms,
@@ -243,22 +238,12 @@ fn targets(fields: &Fields, name: Option<FieldName>) -> Vec<(Field, f32)> {
 
 /// A query for one slot over the target fields. `meta`, the field of short metadata values, is
 /// matched by folded forms only: the exact-diacritics bonus is for running text.
-fn slot_query(
-    slot: &Slot,
-    targets: &[(Field, f32)],
-    phrase_targets: &[(Field, f32)],
-    meta: Option<Field>,
-) -> Box<dyn Query> {
+fn slot_query(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
     // An exact form whose folded form is an alternative too matches nothing more (the index
     // has both at every position): it only scores.
     let mut extras: Vec<Box<dyn Query>> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
-        let targets = if phrase.0.len() > 1 {
-            phrase_targets
-        } else {
-            targets
-        };
         let folded = Phrase(phrase.0.iter().map(|(p, t)| (*p, fold(t))).collect());
         let folded_form = folded == *phrase;
         let subsumed = !folded_form && slot.alternatives.iter().any(|(q, _)| *q == folded);

@@ -229,7 +229,7 @@ impl Searcher {
         };
         let run = |query: &Compiled<'_>, plan: &build::Plan| -> Result<(usize, Vec<Hit>)> {
             if options.group_by.is_some() {
-                Ok((searcher.search(&*query.matching, &Count)?, Vec::new()))
+                Ok((searcher.search(&*query.required, &Count)?, Vec::new()))
             } else {
                 self.top_hits(
                     &searcher,
@@ -256,7 +256,7 @@ impl Searcher {
             None => None,
         };
         let facets = if options.facets {
-            Some(self.facets(&searcher, &*query.matching)?)
+            Some(self.facets(&searcher, &*query.required)?)
         } else {
             None
         };
@@ -303,7 +303,7 @@ impl Searcher {
             }
             SortOrder::Date => {
                 let (n, top) = searcher.search(
-                    &*query.matching,
+                    &*query.required,
                     &(
                         Count,
                         TopDocs::with_limit(fetch)
@@ -323,7 +323,7 @@ impl Searcher {
                 )
             }
             SortOrder::Recency => {
-                let total = searcher.search(&*query.matching, &Count)?;
+                let total = searcher.search(&*query.required, &Count)?;
                 let today = chrono::Local::now().date_naive();
                 let collector = TopDocs::with_limit(fetch).tweak_score(
                     move |segment: &tantivy::SegmentReader| {
@@ -344,7 +344,7 @@ impl Searcher {
                         }
                     },
                 );
-                let top = searcher.search(&*query.full, &collector)?;
+                let top = searcher.search(&*query.full(), &collector)?;
                 (total, top)
             }
         };
@@ -670,22 +670,23 @@ fn tie_id(searcher: &TantivySearcher, addr: DocAddress) -> String {
 /// A plan's queries with the filters and exclusions applied.
 struct Compiled<'a> {
     plan: &'a build::Plan,
-    /// Ranks (required slots and bonuses in one query).
-    full: Box<dyn Query>,
-    /// The required slots: the relevance ranking adds the bonuses itself.
+    filters: &'a [Box<dyn Query>],
+    /// The required slots: counts run on it, and the relevance ranking adds the bonuses itself.
     required: Box<dyn Query>,
-    /// Counts (same matches, nothing that only scores).
-    matching: Box<dyn Query>,
 }
 
 impl<'a> Compiled<'a> {
-    fn new(plan: &'a build::Plan, filters: &[Box<dyn Query>]) -> Compiled<'a> {
+    fn new(plan: &'a build::Plan, filters: &'a [Box<dyn Query>]) -> Compiled<'a> {
         Compiled {
             plan,
-            full: combine(plan, &*plan.query(), filters),
+            filters,
             required: combine(plan, &*plan.required, filters),
-            matching: combine(plan, &*plan.matching, filters),
         }
+    }
+
+    /// Required slots and bonuses in one query (for rankings other than `rank::rank`).
+    fn full(&self) -> Box<dyn Query> {
+        combine(self.plan, &*self.plan.query(), self.filters)
     }
 }
 

@@ -97,23 +97,21 @@ impl Weight for SumWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut explanation = Explanation::new("sum of", 0.0);
-        let mut total = 0.0;
-        let mut matched = false;
-        for w in self.weights.iter().chain(&self.extras) {
-            if let Ok(e) = w.explain(reader, doc) {
-                total += e.value();
-                explanation.add_detail(e);
-                matched = true;
-            }
-        }
-        if !matched {
+        let details: Vec<Explanation> = self
+            .weights
+            .iter()
+            .chain(&self.extras)
+            .filter_map(|w| w.explain(reader, doc).ok())
+            .collect();
+        if details.is_empty() {
             return Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match"
             )));
         }
-        let mut out = Explanation::new("sum of", total);
-        out.add_detail(explanation);
+        let mut out = Explanation::new("sum of", details.iter().map(Explanation::value).sum());
+        for d in details {
+            out.add_detail(d);
+        }
         Ok(out)
     }
 }

@@ -292,11 +292,7 @@ fn line_filters(base: &SearchOptions, flags: &str) -> Result<SearchOptions> {
         let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
         let value = value.trim();
         let text = || Some(value.to_string()).filter(|v| !v.is_empty());
-        let number = |what: &str| {
-            value
-                .parse::<i64>()
-                .map_err(|_| usage(format!("batch filter --{name}={value:?}: {what} expected")))
-        };
+        let bad = |what: &str| usage(format!("batch filter --{name}={value:?}: {what} expected"));
         match name.trim() {
             "agency" => o.agency = text(),
             "topic" => o.topic = text(),
@@ -304,9 +300,9 @@ fn line_filters(base: &SearchOptions, flags: &str) -> Result<SearchOptions> {
             "author" => o.author = text(),
             "from" => o.from = parse_date("--from", &text())?,
             "to" => o.to = parse_date("--to", &text())?,
-            "year" => o.year = Some(number("a year")? as i32),
-            "limit" => o.limit = number("a number")?.max(0) as usize,
-            "offset" => o.offset = number("a number")?.max(0) as usize,
+            "year" => o.year = Some(value.parse().map_err(|_| bad("a year"))?),
+            "limit" => o.limit = value.parse().map_err(|_| bad("a whole number"))?,
+            "offset" => o.offset = value.parse().map_err(|_| bad("a whole number"))?,
             other => {
                 return Err(usage(format!(
                     "unknown batch filter --{other}: use --agency, --topic, --province, --author, --from, --to, --year, --limit or --offset"

@@ -163,25 +163,7 @@ fn filters_and_date_sort() {
 
 #[test]
 fn batch_mode_answers_in_input_order() {
-    let dir = imported_samples();
-    let batch = dir.join("queries.txt");
-    std::fs::write(&batch, "Khmer\nxyzzyqwerty\n\"Bạc Liêu\n").unwrap();
-    let out = tracuu(
-        dir,
-        &[
-            "search",
-            "--index",
-            "index",
-            "--json",
-            "--batch",
-            batch.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = batch_json("queries.txt", "Khmer\nxyzzyqwerty\n\"Bạc Liêu\n");
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["query"], "Khmer");
     assert!(lines[0]["total"].as_u64().unwrap() >= 2);
@@ -352,30 +334,12 @@ fn contiguous_name_ranks_above_scattered_syllables() {
 
 #[test]
 fn batch_lines_carry_their_own_filters() {
-    let dir = imported_samples();
-    let batch = dir.join("filtered-queries.txt");
-    std::fs::write(
-        &batch,
-        "vu van hoa\nvu van hoa\t--province=Bạc Liêu --year=2009\nvu van hoa\t--colour=red\n",
-    )
-    .unwrap();
-    let out = tracuu(
-        dir,
-        &[
-            "search",
-            "--index",
-            "index",
-            "--json",
-            "--batch",
-            batch.to_str().unwrap(),
-        ],
+    let lines = batch_json(
+        "filtered-queries.txt",
+        "vu van hoa\nvu van hoa\t--province=Bạc Liêu --year=2009\nvu van hoa\t--colour=red\n\
+         vu van hoa\t--offset=-1\n",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     let all = lines[0]["total"].as_u64().unwrap();
     let filtered = lines[1]["total"].as_u64().unwrap();
     assert!(filtered >= 1 && filtered < all, "{all} vs {filtered}");
@@ -388,4 +352,33 @@ fn batch_lines_carry_their_own_filters() {
         "{}",
         lines[2]
     );
+    assert!(
+        lines[3]["error"].as_str().unwrap().contains("--offset"),
+        "{}",
+        lines[3]
+    );
+}
+
+/// Runs `content` as a batch file (written as `name` beside the imported samples) with
+/// `--json`; checks the exit code and returns one JSON object per output line.
+fn batch_json(name: &str, content: &str) -> Vec<Value> {
+    let dir = imported_samples();
+    let batch = dir.join(name);
+    std::fs::write(&batch, content).unwrap();
+    let out = tracuu(
+        dir,
+        &[
+            "search",
+            "--index",
+            "index",
+            "--json",
+            "--batch",
+            batch.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }

@@ -257,17 +257,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The `tracuu.json` of the live generation of the index at `idx`.
+fn live_meta_path(idx: &Path) -> std::path::PathBuf {
+    let current = std::fs::read_to_string(idx.join("CURRENT")).unwrap();
+    idx.join(current.trim()).join("tracuu.json")
+}
+
 #[test]
 fn analyzer_versions_are_checked_when_opening() {
     let src = imported_samples();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&src.join("index"), &dir.path().join("idx"));
-    let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
-    let meta_path = dir
-        .path()
-        .join("idx")
-        .join(current.trim())
-        .join("tracuu.json");
+    let meta_path = live_meta_path(&dir.path().join("idx"));
     let meta: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
     let with_version = |v: u64| {
@@ -286,12 +287,7 @@ fn analyzer_versions_are_checked_when_opening() {
     let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
     assert!(!stderr(&out).contains("older analyzer"), "{}", stderr(&out));
     // Newer than this program: refused with a clear message.
-    let current = std::fs::read_to_string(dir.path().join("idx/CURRENT")).unwrap();
-    let meta_path = dir
-        .path()
-        .join("idx")
-        .join(current.trim())
-        .join("tracuu.json");
+    let meta_path = live_meta_path(&dir.path().join("idx"));
     let mut m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
     m["analyzer_version"] = 999.into();

@@ -186,8 +186,8 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     };
     // This thread reads the stored articles in order; tantivy's indexing threads parse each
     // one and analyse it (see `StoredArticle`), so `threads` spreads all of the work.
-    let fields = std::sync::Arc::new(fresh.fields.clone());
-    let unreadable = std::sync::Arc::new(AtomicUsize::new(0));
+    let fields = Arc::new(fresh.fields.clone());
+    let unreadable = Arc::new(AtomicUsize::new(0));
     let mut count = 0usize;
     for_each_stored_json(&live, &mut |json| {
         writer.add_document(StoredArticle {

@@ -86,11 +86,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 write_report(&summary, report)?;
             }
             if summary.outdated_index {
-                eprintln!(
-                    "tracuu: warning: the index at {} was built by an older analyzer; run `tracuu rebuild --index {}`",
-                    a.index.index.display(),
-                    a.index.index.display()
-                );
+                warn_outdated(&a.index.index, "");
             }
             if a.json {
                 println!("{}", serde_json::to_string(&summary)?);
@@ -275,6 +271,16 @@ fn parse_date(flag: &str, value: &Option<String>) -> Result<Option<chrono::Naive
         .transpose()
 }
 
+/// Warns that the index at `dir` was built by an older analyzer (`detail`: its version, or
+/// nothing) and says how to bring it up to date.
+fn warn_outdated(dir: &std::path::Path, detail: &str) {
+    eprintln!(
+        "tracuu: warning: the index at {} was built by an older analyzer{detail}; run `tracuu rebuild --index {}`",
+        dir.display(),
+        dir.display()
+    );
+}
+
 /// A batch line's own filters, `--name=value` separated by spaces (values may contain spaces:
 /// each flag runs to the next ` --`), over the command line's options.
 fn line_filters(base: &SearchOptions, flags: &str) -> Result<SearchOptions> {
@@ -341,12 +347,8 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
     let synonyms = a.synonyms.as_deref().map(Synonyms::with_file).transpose()?;
     let searcher = Searcher::open(&a.index.index, synonyms)?;
     if searcher.index.is_outdated() {
-        eprintln!(
-            "tracuu: warning: the index at {} was built by an older analyzer (version {}); run `tracuu rebuild --index {}`",
-            a.index.index.display(),
-            searcher.index.meta.analyzer_version,
-            a.index.index.display()
-        );
+        let version = format!(" (version {})", searcher.index.meta.analyzer_version);
+        warn_outdated(&a.index.index, &version);
     }
     let colour = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -165,7 +165,11 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     };
     let writer: tantivy::IndexWriter<StoredArticle> = fresh
         .index
-        .writer_with_num_threads(threads, 120_000_000 * threads)?;
+        .writer_with_num_threads(threads, REBUILD_MEMORY_PER_THREAD * threads)?;
+    // No merges while indexing: each indexing thread's segments are merged once, at the end,
+    // into `threads` segments side by side (see `merge_into`), instead of being merged level
+    // by level in the background and finally into one segment on one core.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let reader = live.reader()?;
     let searcher = reader.searcher();
     let total: u64 = searcher
@@ -178,8 +182,10 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     } else {
         let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("rebuild {bar:30} {pos}/{len} {per_sec} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "rebuild {bar:30} {pos}/{len} {per_sec} [{elapsed}] {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b.enable_steady_tick(Duration::from_millis(200));
         b
@@ -202,8 +208,12 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     })?;
     let mut writer = writer;
     writer.commit()?;
-    writer.wait_merging_threads()?;
     let bad = unreadable.load(AtomicOrdering::Relaxed);
+    if bad == 0 {
+        bar.set_message("merging");
+        merge_into(&fresh.index, &mut writer, threads)?;
+    }
+    writer.wait_merging_threads()?;
     if bad > 0 {
         // The fresh generation is not switched to; it is removed on the next write.
         return Err(Error::Input(format!(
@@ -219,6 +229,51 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
         articles: count,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Indexing memory of each rebuild thread. A thread writes a segment each time it fills this,
+/// so it also sets how many segments the final merge reads.
+const REBUILD_MEMORY_PER_THREAD: usize = 120_000_000;
+
+/// Merges the committed segments of `index` into at most `groups` segments of about the same
+/// number of articles, the merges running side by side (one merge is one thread's work).
+fn merge_into(
+    index: &tantivy::Index,
+    writer: &mut tantivy::IndexWriter<StoredArticle>,
+    groups: usize,
+) -> Result<()> {
+    let metas = index.searchable_segment_metas()?;
+    let mut pending = Vec::new();
+    for group in balanced_groups(
+        metas.iter().map(|m| (m.id(), m.num_docs())).collect(),
+        groups,
+    ) {
+        if group.len() > 1 {
+            pending.push(writer.merge(&group));
+        }
+    }
+    for merge in pending {
+        merge.wait()?;
+    }
+    Ok(())
+}
+
+/// Splits segments `(id, articles)` into at most `groups` groups of about equal size: the
+/// largest segment first, each into the group that has the fewest articles so far.
+fn balanced_groups<Id: Copy>(mut segments: Vec<(Id, u32)>, groups: usize) -> Vec<Vec<Id>> {
+    segments.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let mut out: Vec<(u64, Vec<Id>)> =
+        vec![(0, Vec::new()); groups.clamp(1, segments.len().max(1))];
+    for (id, n) in segments {
+        if let Some(smallest) = out.iter_mut().min_by_key(|(total, _)| *total) {
+            smallest.0 += u64::from(n);
+            smallest.1.push(id);
+        }
+    }
+    out.into_iter()
+        .map(|(_, ids)| ids)
+        .filter(|ids| !ids.is_empty())
+        .collect()
 }
 
 /// A stored article on its way into a fresh index: its JSON is parsed and its tantivy fields
@@ -261,4 +316,35 @@ pub fn optimize(dir: &Path) -> Result<usize> {
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(ids.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced_groups;
+
+    #[test]
+    fn groups_are_balanced_and_keep_every_segment() {
+        let segs = vec![(1, 50), (2, 10), (3, 40), (4, 30), (5, 20), (6, 5)];
+        let groups = balanced_groups(segs.clone(), 2);
+        assert_eq!(groups.len(), 2);
+        let size = |g: &Vec<i32>| -> u32 {
+            g.iter()
+                .map(|id| segs.iter().find(|s| s.0 == *id).map_or(0, |s| s.1))
+                .sum()
+        };
+        let (a, b) = (size(&groups[0]), size(&groups[1]));
+        assert_eq!(a + b, 155);
+        assert!(a.abs_diff(b) <= 5, "{groups:?}");
+        let mut all: Vec<i32> = groups.concat();
+        all.sort();
+        assert_eq!(all, vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn one_group_or_fewer_segments_than_groups() {
+        assert_eq!(balanced_groups(vec![(1, 3), (2, 4)], 1).len(), 1);
+        assert_eq!(balanced_groups(vec![(1, 3)], 4), vec![vec![1]]);
+        assert!(balanced_groups(Vec::<(i32, u32)>::new(), 2).is_empty());
+        assert_eq!(balanced_groups(vec![(1, 3), (2, 4)], 0).len(), 1);
+    }
 }

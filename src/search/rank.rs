@@ -89,9 +89,11 @@ fn rank_split(
     // threshold (the best `fetch` scores one range has seen bound what the page needs).
     let parts = rayon::current_num_threads().max(1) as u32;
     let mut ranges: Vec<Range> = Vec::new();
+    let mut cost = 0u64;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let max_doc = reader.max_doc();
         let scorer = required.scorer(reader, 1.0)?;
+        cost = cost.saturating_add(scorer.cost());
         // Only a query with many candidates is worth the threads: its leading clause's cost.
         let n = if max_doc >= min_split.saturating_mul(parts) && scorer.cost() >= split_cost {
             parts
@@ -117,7 +119,10 @@ fn rank_split(
         fetch,
         shared: &shared,
     };
-    let results: Vec<tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)>> = if ranges.len() > 1 {
+    // Several segments are ranked side by side only when there is enough work for the threads;
+    // a light query ranks them one after another (the page threshold still carries over).
+    let parallel = ranges.len() > 1 && cost >= split_cost;
+    let results: Vec<tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)>> = if parallel {
         ranges
             .into_par_iter()
             .map(|(ord, start, end, scorer)| context.range(ord, start, end, scorer))
@@ -325,16 +330,22 @@ mod tests {
                 )),
             ),
         ]);
-        for (fetch, min_split) in [
-            (1, MIN_SPLIT),
-            (10, MIN_SPLIT),
-            (50, MIN_SPLIT),
-            (1, 64),
-            (10, 64),
-            (50, 64),
+        for (fetch, min_split, split_cost) in [
+            (1, MIN_SPLIT, 0),
+            (10, MIN_SPLIT, 0),
+            (50, MIN_SPLIT, 0),
+            (1, 64, 0),
+            (10, 64, 0),
+            (50, 64, 0),
+            (1, MIN_SPLIT, u64::MAX),
+            (10, MIN_SPLIT, u64::MAX),
         ] {
-            // min_split 64: the segments are cut into ranges ranked in parallel.
-            let ranked = rank_split(&searcher, &*required, &bonuses, fetch, min_split, 0).unwrap();
+            // min_split 64: the segments are cut into ranges ranked in parallel; split_cost
+            // u64::MAX: the two segments are ranked one after the other on this thread.
+            let ranked = rank_split(
+                &searcher, &*required, &bonuses, fetch, min_split, split_cost,
+            )
+            .unwrap();
             let (count, expected) = searcher
                 .search(&full, &(Count, TopDocs::with_limit(fetch).order_by_score()))
                 .unwrap();

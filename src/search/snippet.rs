@@ -1,13 +1,15 @@
 //! Snippets: the passage of an article that best shows why it matched, with the matched
 //! words marked by byte ranges (the presenter decides how to show them).
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::Article;
 use crate::analyze::normalize::fold;
-use crate::analyze::units::{Unit, scan};
+use crate::analyze::units::{Unit, recycle, scan_pooled};
 
 /// A passage and the byte ranges of its matched words.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -37,21 +39,36 @@ pub fn make(article: &Article, terms: &HashSet<String>) -> Snippet {
     best.map(|(_, s)| s).unwrap_or_default()
 }
 
+thread_local! {
+    /// The scanned units of the last text and spare syllable strings, reused from one
+    /// snippet to the next.
+    static SCAN: RefCell<(Vec<Unit>, Vec<String>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
 fn best_window(text: &str, terms: &HashSet<String>) -> (usize, Snippet) {
-    let units = scan(text);
-    let matched: Vec<(usize, usize, String)> = units
+    SCAN.with(|cell| {
+        let mut buffers = cell.borrow_mut();
+        let (units, pool) = &mut *buffers;
+        recycle(units, pool);
+        scan_pooled(text, units, pool);
+        window(text, units, terms)
+    })
+}
+
+fn window(text: &str, units: &[Unit], terms: &HashSet<String>) -> (usize, Snippet) {
+    let matched: Vec<(usize, usize, Cow<'_, str>)> = units
         .iter()
-        .filter_map(|u| match u {
-            Unit::Syllable {
-                norm, start, end, ..
-            }
-            | Unit::Protected {
-                norm, start, end, ..
-            } => {
-                let f = fold(norm);
-                terms.contains(&f).then_some((*start, *end, f))
-            }
-            Unit::Break => None,
+        .filter_map(|u| {
+            let (start, end, f) = match u {
+                Unit::Syllable {
+                    folded, start, end, ..
+                } => (*start, *end, Cow::Borrowed(folded.as_str())),
+                Unit::Protected {
+                    norm, start, end, ..
+                } => (*start, *end, Cow::Owned(fold(norm))),
+                Unit::Break => return None,
+            };
+            terms.contains(f.as_ref()).then_some((start, end, f))
         })
         .collect();
     // Window start: the match that begins the densest span of distinct terms.
@@ -62,7 +79,7 @@ fn best_window(text: &str, terms: &HashSet<String>) -> (usize, Snippet) {
             if *ms - s > WINDOW_CHARS * 2 {
                 break;
             }
-            seen.insert(t.as_str());
+            seen.insert(t.as_ref());
         }
         if seen.len() > best.0 {
             best = (seen.len(), s);

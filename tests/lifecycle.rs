@@ -402,3 +402,77 @@ fn a_rebuild_with_an_unreadable_stored_article_keeps_the_live_index() {
     let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+fn segment_count(dir: &Path, index: &str) -> u64 {
+    let out = tracuu(dir, &["stats", "--index", index, "--json"]);
+    assert!(out.status.success(), "stats: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["segments"].as_u64().unwrap()
+}
+
+#[test]
+fn an_import_leaves_at_most_one_segment_per_thread_and_a_rebuild_one_per_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    write_dump(&dump, 240);
+    // Twelve commits of two threads: up to 24 segments before the import's final merge.
+    let args = [
+        "import",
+        "dump.jsonl",
+        "--index",
+        "idx",
+        "--threads",
+        "2",
+        "--commit-every",
+        "20",
+        "--quiet",
+    ];
+    let out = tracuu(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(article_count(dir.path(), "idx"), 240);
+    assert!(segment_count(dir.path(), "idx") <= 2);
+    let out = tracuu(
+        dir.path(),
+        &["search", "--index", "idx", "--json", "bài số 17 Sóc Trăng"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["hits"][0]["url"], "http://example.gov.vn/tin/17.html");
+
+    // A small import beside them merges only its own segments.
+    let extra = dir.path().join("extra.jsonl");
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let renamed: String = text
+        .lines()
+        .take(30)
+        .map(|l| l.replace("example.gov.vn/tin/", "example.gov.vn/khac/") + "\n")
+        .map(|l| l.replace("Bài số", "Tin số"))
+        .collect();
+    std::fs::write(&extra, renamed).unwrap();
+    let before = segment_count(dir.path(), "idx");
+    let out = tracuu(
+        dir.path(),
+        &[
+            "import",
+            "extra.jsonl",
+            "--index",
+            "idx",
+            "--threads",
+            "2",
+            "--commit-every",
+            "5",
+            "--quiet",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(article_count(dir.path(), "idx"), 270);
+    let after = segment_count(dir.path(), "idx");
+    assert!(after <= before + 2, "{before} segments, then {after}");
+
+    let out = tracuu(dir.path(), &["rebuild", "--index", "idx", "--threads", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(article_count(dir.path(), "idx"), 270);
+    assert_eq!(segment_count(dir.path(), "idx"), 2);
+    let out = tracuu(dir.path(), &["rebuild", "--index", "idx", "--threads", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(segment_count(dir.path(), "idx"), 1);
+}

@@ -237,17 +237,28 @@ const REBUILD_MEMORY_PER_THREAD: usize = 120_000_000;
 
 /// Merges the committed segments of `index` into at most `groups` segments of about the same
 /// number of articles, the merges running side by side (one merge is one thread's work).
-fn merge_into(
+fn merge_into<D: Document>(
     index: &tantivy::Index,
-    writer: &mut tantivy::IndexWriter<StoredArticle>,
+    writer: &mut tantivy::IndexWriter<D>,
     groups: usize,
 ) -> Result<()> {
-    let metas = index.searchable_segment_metas()?;
+    let segments = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| (m.id(), m.num_docs()))
+        .collect();
+    merge_groups(writer, segments, groups)
+}
+
+/// Merges `segments` `(id, articles)` into at most `groups` segments of about the same number
+/// of articles, side by side, and waits for the merges.
+pub(crate) fn merge_groups<D: Document>(
+    writer: &mut tantivy::IndexWriter<D>,
+    segments: Vec<(tantivy::index::SegmentId, u32)>,
+    groups: usize,
+) -> Result<()> {
     let mut pending = Vec::new();
-    for group in balanced_groups(
-        metas.iter().map(|m| (m.id(), m.num_docs())).collect(),
-        groups,
-    ) {
+    for group in balanced_groups(segments, groups) {
         if group.len() > 1 {
             pending.push(writer.merge(&group));
         }

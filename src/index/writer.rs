@@ -2,9 +2,10 @@
 //! batches. A commit is the unit of durability: a process killed between commits leaves the
 //! last commit searchable, and importing again completes the work.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use tantivy::index::SegmentId;
 use tantivy::{IndexWriter, Term};
 
 use super::lock::WriterLock;
@@ -33,6 +34,11 @@ pub struct IndexSession {
     /// fingerprint → id.
     fingerprints: HashMap<String, String>,
     pending: usize,
+    /// Articles added or replaced in this session.
+    written: usize,
+    /// The segments the index had when the session opened.
+    segments_before: HashSet<SegmentId>,
+    threads: usize,
     _lock: WriterLock,
 }
 
@@ -65,12 +71,16 @@ impl IndexSession {
             .index
             .writer_with_num_threads(threads, MEMORY_PER_THREAD * threads)?;
         let (ids, fingerprints) = load_identities(&index)?;
+        let segments_before = index.index.searchable_segment_ids()?.into_iter().collect();
         Ok(IndexSession {
             index,
             writer,
             ids,
             fingerprints,
             pending: 0,
+            written: 0,
+            segments_before,
+            threads,
             _lock: lock,
         })
     }
@@ -102,6 +112,7 @@ impl IndexSession {
         self.ids.insert(article.id.clone(), fp.clone());
         self.fingerprints.insert(fp, article.id.clone());
         self.pending += 1;
+        self.written += 1;
         Ok(outcome)
     }
 
@@ -126,10 +137,35 @@ impl IndexSession {
         self.ids.is_empty()
     }
 
-    /// Commits and waits for background merges to finish.
+    /// Commits, waits for background merges to finish, then merges the segments this session
+    /// wrote into at most one per indexing thread (side by side), so that searches read few
+    /// segments. Segments from before the session, and merges that took them in, are left to
+    /// tantivy's merge policy: a small import into a large index stays cheap.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        self.writer.wait_merging_threads()?;
+        let IndexSession {
+            index,
+            writer,
+            written,
+            segments_before,
+            threads,
+            _lock,
+            ..
+        } = self;
+        writer.wait_merging_threads()?;
+        let fresh: Vec<(SegmentId, u32)> = index
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .filter(|m| !segments_before.contains(&m.id()) && m.num_docs() as usize <= written)
+            .map(|m| (m.id(), m.num_docs()))
+            .collect();
+        if fresh.len() > threads {
+            let mut writer: IndexWriter = index.index.writer_with_num_threads(1, 15_000_000)?;
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+            super::maintain::merge_groups(&mut writer, fresh, threads)?;
+            writer.wait_merging_threads()?;
+        }
         Ok(())
     }
 }

@@ -8,8 +8,12 @@
 //! ```
 //!
 //! `run N MODE` analyses the text N times; MODE is `full` (tracuu's tantivy tokenizer, as the
-//! bench's full analysis), `plain` (without segmentation) or `tantivy` (tantivy's default
-//! tokenizer).
+//! bench's full analysis), `analyzer` (the same analysis without copying the tokens for
+//! tantivy), `plain` (without segmentation) or `tantivy` (tantivy's default tokenizer).
+//!
+//! `ratio ROUNDS` times one pass of tantivy's tokenizer and one of the full analysis in turn,
+//! ROUNDS times, and prints the fastest pass of each and the median ratio of neighbouring
+//! passes: on a shared machine that moves less than separate runs do.
 
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use tracuu::analyze::tokens::{Analyzer, VietnameseTokenizer};
@@ -29,8 +33,14 @@ fn main() {
             let mode = args.get(2).map_or("full", String::as_str);
             run(&docs, times, mode);
         }
+        Some("ratio") => {
+            let rounds = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20);
+            ratio(&docs, bytes, rounds);
+        }
         Some(other) => {
-            eprintln!("usage: analyze_check [hash | run N full|plain|tantivy], not `{other}`");
+            eprintln!(
+                "usage: analyze_check [hash | run N full|analyzer|plain|tantivy | ratio ROUNDS], not `{other}`"
+            );
             std::process::exit(2);
         }
     }
@@ -73,6 +83,52 @@ fn hash(docs: &[&str], bytes: usize) {
     println!("tantivy stream   {}", fed.finalize());
 }
 
+fn ratio(docs: &[&str], bytes: usize, rounds: usize) {
+    let mut tantivy = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build();
+    let mut full = VietnameseTokenizer::default();
+    let pass = |t: &mut dyn FnMut(&str) -> usize| {
+        let start = std::time::Instant::now();
+        let n: usize = docs.iter().map(|d| t(d)).sum();
+        std::hint::black_box(n);
+        start.elapsed().as_secs_f64()
+    };
+    let (mut best_t, mut best_f, mut ratios) = (f64::MAX, f64::MAX, Vec::new());
+    for _ in 0..rounds.max(1) {
+        let t = pass(&mut |d| {
+            let mut s = tantivy.token_stream(d);
+            let mut n = 0;
+            while s.advance() {
+                n += s.token().text.len() & 1;
+            }
+            n
+        });
+        let f = pass(&mut |d| count(&mut full, d));
+        best_t = best_t.min(t);
+        best_f = best_f.min(f);
+        ratios.push(t / f);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    println!(
+        "tantivy {:.1} MiB/s, full {:.1} MiB/s (fastest passes): full/tantivy {:.3}, median of rounds {:.3}",
+        mib / best_t,
+        mib / best_f,
+        best_t / best_f,
+        ratios[ratios.len() / 2]
+    );
+}
+
+fn count<T: Tokenizer>(t: &mut T, text: &str) -> usize {
+    let mut s = t.token_stream(text);
+    let mut n = 0;
+    while s.advance() {
+        n += s.token().text.len() & 1;
+    }
+    n
+}
+
 #[inline(never)]
 fn run(docs: &[&str], times: usize, mode: &str) {
     let mut n = 0usize;
@@ -85,6 +141,14 @@ fn run(docs: &[&str], times: usize, mode: &str) {
                     while s.advance() {
                         n += s.token().text.len() & 1;
                     }
+                }
+            }
+        }
+        "analyzer" => {
+            let mut a = Analyzer::default();
+            for _ in 0..times {
+                for d in docs {
+                    a.for_each_token(d, |_, _, _, _, _| n += 1);
                 }
             }
         }
@@ -111,7 +175,7 @@ fn run(docs: &[&str], times: usize, mode: &str) {
             }
         }
         other => {
-            eprintln!("unknown mode `{other}`: full, plain or tantivy");
+            eprintln!("unknown mode `{other}`: full, analyzer, plain or tantivy");
             std::process::exit(2);
         }
     }

@@ -156,6 +156,54 @@ fn plain_lower(c: char) -> Option<char> {
     }
 }
 
+/// The lowercase and folded forms of the letters of the plain fast path outside ASCII
+/// ([`plain_lower`]), looked up by code point in the two ranges where they live.
+struct PlainLetters {
+    /// U+00C0–U+01B0.
+    latin: Vec<(char, char)>,
+    /// U+1EA0–U+1EF9.
+    extended: Vec<(char, char)>,
+}
+
+const PLAIN_LATIN: std::ops::Range<u32> = 0xc0..0x1b1;
+const PLAIN_EXTENDED: std::ops::Range<u32> = 0x1ea0..0x1efa;
+
+fn plain_letters() -> &'static PlainLetters {
+    static LETTERS: std::sync::OnceLock<PlainLetters> = std::sync::OnceLock::new();
+    LETTERS.get_or_init(|| {
+        let table = fold_table();
+        let entry = |cp: u32| {
+            char::from_u32(cp)
+                .and_then(plain_lower)
+                .map_or(('\0', '\0'), |lc| {
+                    (lc, table.get(lc as usize).copied().unwrap_or(lc))
+                })
+        };
+        PlainLetters {
+            latin: PLAIN_LATIN.map(entry).collect(),
+            extended: PLAIN_EXTENDED.map(entry).collect(),
+        }
+    })
+}
+
+impl PlainLetters {
+    /// (lowercase, folded) of a non-ASCII letter of the plain fast path, `None` for any other char.
+    fn get(&self, c: char) -> Option<(char, char)> {
+        self.get_code(c as u32)
+    }
+
+    /// [`get`](Self::get) by code point.
+    fn get_code(&self, cp: u32) -> Option<(char, char)> {
+        let entry = if cp < PLAIN_LATIN.end {
+            self.latin.get(cp.wrapping_sub(PLAIN_LATIN.start) as usize)
+        } else {
+            self.extended
+                .get(cp.wrapping_sub(PLAIN_EXTENDED.start) as usize)
+        };
+        entry.copied().filter(|&(lc, _)| lc != '\0')
+    }
+}
+
 /// The fast path for the common word, in one pass: when `word` is made only of ASCII letters
 /// and precomposed Vietnamese letters, appends its canonical form to `norm` (exactly what
 /// [`normalize_word_into`] appends) and its folded form to `folded` (exactly what [`fold_into`]
@@ -167,40 +215,82 @@ pub fn normalize_plain_word(
     norm: &mut String,
     folded: &mut String,
 ) -> Option<LetterCase> {
-    let (norm_start, folded_start) = (norm.len(), folded.len());
-    let (mut upper, mut lower) = (0usize, 0usize);
-    let mut first_upper = false;
-    let mut ascii = true;
-    let mut table: &[char] = &[];
-    for (k, c) in word.chars().enumerate() {
-        let (lc, fc) = if c.is_ascii_alphabetic() {
-            let lc = c.to_ascii_lowercase();
-            (lc, lc)
-        } else if let Some(lc) = plain_lower(c) {
-            if ascii {
-                ascii = false;
-                table = fold_table();
+    let bytes = word.as_bytes();
+    if bytes.is_ascii() {
+        // Letters only; a word of ASCII letters is its own folded form.
+        let mut upper = 0usize;
+        for &b in bytes {
+            if !b.is_ascii_alphabetic() {
+                return None;
             }
-            let fc = table.get(lc as usize).copied().unwrap_or(lc);
-            (lc, fc)
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+        let norm_start = norm.len();
+        norm.push_str(word);
+        let lowered = &mut norm[norm_start..];
+        lowered.make_ascii_lowercase();
+        folded.push_str(lowered);
+        let first_upper = bytes.first().is_some_and(u8::is_ascii_uppercase);
+        return Some(LetterCase::of(upper, bytes.len() - upper, first_upper));
+    }
+    // Folded forms (and case) first: the folded form of these letters is mostly ASCII, and a
+    // word without capitals (most words) is its own canonical form up to tone placement. The
+    // letters are decoded from their bytes: ASCII, two bytes with lead C3-C6 (U+00C0-U+01BF),
+    // or three with lead E1 BA/BB (U+1E80-U+1EFF).
+    let folded_start = folded.len();
+    folded.reserve(word.len());
+    let letters = plain_letters();
+    let (mut upper, mut chars) = (0usize, 0usize);
+    let mut first_upper = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let forms = if b < 0x80 {
+            i += 1;
+            b.is_ascii_alphabetic().then(|| {
+                let lc = b.to_ascii_lowercase();
+                (lc != b, char::from(lc))
+            })
         } else {
-            norm.truncate(norm_start);
+            let cp = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
+                (0xc3..=0xc6, Some(&b1), _) => {
+                    i += 2;
+                    (u32::from(b & 0x1f) << 6) | u32::from(b1 & 0x3f)
+                }
+                (0xe1, Some(&b1 @ (0xba | 0xbb)), Some(&b2)) => {
+                    i += 3;
+                    0x1000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f)
+                }
+                _ => u32::MAX,
+            };
+            letters.get_code(cp).map(|(lc, fc)| (lc as u32 != cp, fc))
+        };
+        let Some((capital, fc)) = forms else {
             folded.truncate(folded_start);
             return None;
         };
-        if lc != c {
+        if capital {
             upper += 1;
-            first_upper |= k == 0;
-        } else {
-            lower += 1;
+            first_upper |= chars == 0;
         }
-        norm.push(lc);
+        chars += 1;
         folded.push(fc);
     }
-    if !ascii {
-        canonical_tone_placement(norm, norm_start);
+    let norm_start = norm.len();
+    if upper == 0 {
+        norm.push_str(word);
+    } else {
+        // The lowercase of these letters is as long in UTF-8 as the letter.
+        norm.reserve(word.len());
+        for c in word.chars() {
+            norm.push(if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else {
+                letters.get(c).map_or(c, |(lc, _)| lc)
+            });
+        }
     }
-    Some(LetterCase::of(upper, lower, first_upper))
+    canonical_tone_placement(norm, norm_start);
+    Some(LetterCase::of(upper, chars - upper, first_upper))
 }
 
 /// The canonical form of one word, see [`normalize_word_into`].
@@ -241,6 +331,15 @@ pub fn normalize_text(text: &str) -> String {
 /// "thuỷ" → "thủy"), in place on `s[start..]`, which must be lowercase NFC. `qu` + `y` keeps its
 /// mark on the `y` ("quý"), since the `u` there belongs to the consonant.
 fn canonical_tone_placement(s: &mut String, start: usize) {
+    // Fast exit for almost every word, on bytes: the pattern needs a plain `o`/`u` before a
+    // final non-ASCII (toned) vowel.
+    let bytes = s.as_bytes().get(start..).unwrap_or_default();
+    let Some(last) = bytes.iter().rposition(|&b| !(0x80..0xc0).contains(&b)) else {
+        return;
+    };
+    if last == 0 || bytes[last] < 0x80 || !matches!(bytes[last - 1], b'o' | b'u') {
+        return;
+    }
     let word = &s[start..];
     let mut rev = word.char_indices().rev();
     let Some((i2, c2)) = rev.next() else { return };

@@ -305,22 +305,146 @@ impl Tables<'_> {
     }
 }
 
-/// Slots of [`HotTables`] (as powers of two): 64 KB of syllables and 128 KB of pairs per thread,
-/// small enough to stay in a core's second-level cache next to the text being analysed.
-const HOT_SYLLABLE_BITS: u32 = 11;
-const HOT_PAIR_BITS: u32 = 14;
+/// Entries in one bucket of [`PairTable`]: 16 × 4 bytes, one cache line.
+const PAIR_BUCKET: usize = 16;
 
-/// Caches of the model's syllable ids and pair values for the syllables and pairs a thread saw
-/// last. Text repeats a few thousand syllables, while the model's tables (megabytes) miss the
-/// CPU caches on almost every probe. Both caches are direct-mapped and hold exact keys, so a
-/// hit gives what the table gives.
+/// One cache line of [`PairTable`] entries.
+#[derive(Clone, Copy, Default)]
+#[repr(align(64))]
+struct PairBucket([u32; PAIR_BUCKET]);
+
+/// The model's syllable pairs, rebuilt at load time in a quarter of the file's space, so that
+/// the table stays in a core's second-level cache: every lookup reads one cache line.
+///
+/// A key (`id_a << 16 | id_b`) is first mixed by multiplying with an odd constant, a bijection
+/// of `u32`: the top `bucket_bits` bits of the result choose the bucket, the other bits (the
+/// remainder) are stored, and with the bucket they give back the whole key, so a match is exact.
+/// An entry is `remainder << bucket_bits | value index + 1` (0 is empty); the model's values
+/// take a few hundred distinct forms, kept in `values`. Pairs beyond a full bucket are kept,
+/// sorted, in `overflow`, looked at only for buckets marked in `spilled`.
+struct PairTable {
+    buckets: Vec<PairBucket>,
+    bucket_bits: u32,
+    values: Vec<u16>,
+    spilled: Vec<u64>,
+    overflow: Vec<(u32, u16)>,
+}
+
+/// Odd multiplier of [`PairTable`] (the 32-bit golden ratio).
+const PAIR_MIX: u32 = 0x9E37_79B9;
+
+impl PairTable {
+    /// The pairs of the model's table, or `None` if its values do not fit the entry layout.
+    fn build(tables: &Tables<'_>) -> Option<PairTable> {
+        let mut pairs = Vec::new();
+        for slot in tables.pair_slots.chunks_exact(6) {
+            let key = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
+            if key != 0 {
+                pairs.push((key, u16::from_le_bytes([slot[4], slot[5]])));
+            }
+        }
+        // About 13 pairs a bucket on average, so that few buckets overflow.
+        let bucket_bits = (pairs.len() / 13)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(10);
+        // Index (from 1) of each distinct value in `values`, by value.
+        let mut index = vec![0u32; 1 << 16];
+        let mut values = Vec::new();
+        let mut buckets = vec![PairBucket::default(); 1 << bucket_bits];
+        let mut spilled = vec![0u64; buckets.len().div_ceil(64)];
+        let mut overflow = Vec::new();
+        for &(key, value) in &pairs {
+            let vi = match index.get_mut(usize::from(value)) {
+                Some(vi) if *vi == 0 => {
+                    values.push(value);
+                    *vi = values.len() as u32;
+                    *vi
+                }
+                Some(vi) => *vi,
+                None => return None,
+            };
+            if vi >= 1 << bucket_bits {
+                return None;
+            }
+            let (b, rem) = Self::place(key, bucket_bits);
+            let bucket = &mut buckets[b].0;
+            match bucket.iter_mut().find(|e| **e == 0) {
+                Some(e) => *e = (rem << bucket_bits) | vi,
+                None => {
+                    spilled[b / 64] |= 1 << (b % 64);
+                    overflow.push((key, value));
+                }
+            }
+        }
+        overflow.sort_unstable();
+        Some(PairTable {
+            buckets,
+            bucket_bits,
+            values,
+            spilled,
+            overflow,
+        })
+    }
+
+    /// Bucket and remainder of a key.
+    fn place(key: u32, bucket_bits: u32) -> (usize, u32) {
+        let h = key.wrapping_mul(PAIR_MIX);
+        (
+            (h >> (32 - bucket_bits)) as usize,
+            h & (u32::MAX >> bucket_bits),
+        )
+    }
+
+    /// Value bits of a syllable pair (0 when absent), as `Tables::pair` gives them.
+    fn get(&self, key: u32) -> u32 {
+        let (b, rem) = Self::place(key, self.bucket_bits);
+        let Some(bucket) = self.buckets.get(b) else {
+            return 0;
+        };
+        let vmask = (1u32 << self.bucket_bits) - 1;
+        let want = rem << self.bucket_bits;
+        // At most one entry matches (remainders are unique within a bucket); no branch per entry.
+        let mut vi = 0;
+        for &e in &bucket.0 {
+            let hit = e & !vmask == want && e & vmask != 0;
+            vi |= if hit { e & vmask } else { 0 };
+        }
+        if vi != 0 {
+            return self
+                .values
+                .get(vi as usize - 1)
+                .map_or(0, |&v| u32::from(v));
+        }
+        if self
+            .spilled
+            .get(b / 64)
+            .is_some_and(|w| w >> (b % 64) & 1 != 0)
+        {
+            return match self.overflow.binary_search_by_key(&key, |&(k, _)| k) {
+                Ok(i) => u32::from(self.overflow[i].1),
+                Err(_) => 0,
+            };
+        }
+        0
+    }
+}
+
+/// Slots of [`HotTables`] (as a power of two): 64 KB of syllables per thread, small enough to
+/// stay in a core's second-level cache next to the text being analysed.
+const HOT_SYLLABLE_BITS: u32 = 11;
+
+/// A cache of the model's syllable ids for the syllables a thread saw last. Text repeats a few
+/// thousand syllables, while the model's syllable table (with its string blob, about a
+/// megabyte) misses the CPU caches on almost every probe. The cache is direct-mapped and holds
+/// exact keys, so a hit gives what the table gives. (Pairs need no such cache: [`PairTable`]
+/// is small enough to stay cached itself.)
 struct HotTables {
     /// The model the entries come from (the address of its syllable slots).
     model: usize,
     /// Syllable bytes (up to 16, zero-padded, little-endian) with their length and id.
     syllables: Vec<(u128, u32, u32)>,
-    /// Pair keys (`id_a << 16 | id_b`, never 0) with their value.
-    pairs: Vec<(u32, u32)>,
 }
 
 impl Default for HotTables {
@@ -328,7 +452,6 @@ impl Default for HotTables {
         HotTables {
             model: 0,
             syllables: vec![(0, u32::MAX, 0); 1 << HOT_SYLLABLE_BITS],
-            pairs: vec![(0, 0); 1 << HOT_PAIR_BITS],
         }
     }
 }
@@ -370,22 +493,6 @@ impl HotTables {
         }
         id
     }
-
-    /// `tables.pair(a, b)` for two known syllables, from the cache when seen lately.
-    fn pair(&mut self, tables: &Tables<'_>, a: u32, b: u32) -> u32 {
-        let key = (a << 16) | b;
-        let slot = key_slot(u64::from(key), HOT_PAIR_BITS);
-        if let Some(e) = self.pairs.get(slot)
-            && e.0 == key
-        {
-            return e.1;
-        }
-        let v = tables.pair(a, b);
-        if let Some(e) = self.pairs.get_mut(slot) {
-            *e = (key, v);
-        }
-        v
-    }
 }
 
 /// What the segmenter needs to know of one input token.
@@ -422,6 +529,8 @@ struct Scratch {
 /// The word segmenter: a model compiled into the binary, optionally extended by user words.
 pub struct Segmenter {
     tables: Tables<'static>,
+    /// The model's pairs, compact (`None` only if the model's values did not fit it).
+    pairs: Option<PairTable>,
     cased: Weights,
     lower: Weights,
     /// Ids of [`HEAD_WORDS`] (0 where the model lacks one).
@@ -443,6 +552,7 @@ impl Segmenter {
     fn from_model() -> Segmenter {
         match parse(MODEL_BYTES) {
             Some(p) => Segmenter {
+                pairs: PairTable::build(&p.tables),
                 tables: p.tables,
                 cased: p.cased,
                 lower: p.lower,
@@ -454,6 +564,7 @@ impl Segmenter {
             // it degrades to one word per syllable rather than failing.
             None => Segmenter {
                 tables: Tables::empty(),
+                pairs: None,
                 cased: Weights::split_all(),
                 lower: Weights::split_all(),
                 head_ids: [0; 3],
@@ -543,9 +654,12 @@ impl Segmenter {
     }
 
     /// Value bits of a packed key of two to four syllable ids.
-    fn value(&self, key: u64, hot: &mut HotTables) -> u32 {
+    fn value(&self, key: u64) -> u32 {
         let v = if key >> 32 == 0 {
-            hot.pair(&self.tables, (key >> 16) as u32, key as u32 & 0xFFFF)
+            match &self.pairs {
+                Some(pairs) => pairs.get(key as u32),
+                None => self.tables.pair((key >> 16) as u32, key as u32 & 0xFFFF),
+            }
         } else {
             self.tables.long(key)
         };
@@ -764,7 +878,7 @@ impl Segmenter {
         for g in 0..n - 1 {
             let (a, b) = (run[g].id, run[g + 1].id);
             s.bis.push(if a != 0 && b != 0 {
-                self.value(u64::from(a) << 16 | u64::from(b), &mut s.hot)
+                self.value(u64::from(a) << 16 | u64::from(b))
             } else {
                 0
             });
@@ -781,11 +895,7 @@ impl Segmenter {
                     break;
                 }
                 key = (key << 16) | u64::from(run[j].id);
-                let v = if l == 2 {
-                    s.bis[i]
-                } else {
-                    self.value(key, &mut s.hot)
-                };
+                let v = if l == 2 { s.bis[i] } else { self.value(key) };
                 if v & VAL_WORD != 0 {
                     s.longest[i] = l as u8;
                     for g in i..j {
@@ -1205,6 +1315,26 @@ mod tests {
     }
 
     #[test]
+    fn pair_table_gives_the_model_values() {
+        let p = parse(MODEL_BYTES).expect("data/segment/model.bin is a valid model");
+        let pairs = PairTable::build(&p.tables).expect("the model's values fit the pair table");
+        let mut stored = 0;
+        for slot in p.tables.pair_slots.chunks_exact(6) {
+            let key = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
+            if key != 0 {
+                stored += 1;
+                let want = u32::from(u16::from_le_bytes([slot[4], slot[5]]));
+                assert_eq!(pairs.get(key), want, "pair {key:#x}");
+                assert_eq!(p.tables.pair(key >> 16, key & 0xFFFF), want);
+            }
+        }
+        assert!(stored > 50_000, "{stored} pairs");
+        // Some buckets overflow: their pairs are found too (checked above), and absent keys
+        // that land in them give 0.
+        assert!(!pairs.overflow.is_empty());
+    }
+
+    #[test]
     fn joins_common_words() {
         assert_eq!(
             seg("Sở Thông tin và Truyền thông Bạc Liêu"),
@@ -1311,6 +1441,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn pair_table_agrees_with_the_model_table(a in 0u32..0x5000, b in 0u32..0x5000) {
+            let seg = Segmenter::global();
+            let pairs = seg.pairs.as_ref().expect("built for the built-in model");
+            prop_assert_eq!(pairs.get(a << 16 | b), seg.tables.pair(a, b));
+        }
+
         #[test]
         fn whitespace_spans_match_split_whitespace(line in "(\\PC|[ \t\u{a0}\u{2003}\u{3000}\u{85}])*") {
             let mut spans = Vec::new();

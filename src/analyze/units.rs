@@ -90,6 +90,8 @@ pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
     while let Some(&b) = bytes.get(i) {
         let (space, len) = match b {
             0..0x80 => (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1),
+            // U+1E80–U+1EFF (lead E1, then BA or BB) holds most Vietnamese letters and no space.
+            0xe1 if matches!(bytes.get(i + 1), Some(0xba | 0xbb)) => (false, 3),
             // Only these lead bytes start a non-ASCII space (U+0085, U+00A0, U+1680,
             // U+2000–U+2060, U+3000, U+FEFF): decode those, skip over the others.
             0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {

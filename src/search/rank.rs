@@ -181,11 +181,11 @@ impl Context<'_> {
             Some(s) => s,
             None => self.required.scorer(reader, 1.0)?,
         };
-        let mut optional: Vec<Box<dyn Scorer>> = self
-            .clauses
-            .iter()
-            .map(|(w, boost, _)| w.scorer(reader, *boost))
-            .collect::<tantivy::Result<_>>()?;
+        // A bonus clause's scorer (for a phrase: term lookups and position readers) is built
+        // the first time a document needs that clause; a pruned clause never costs anything.
+        let mut optional: Vec<Option<Box<dyn Scorer>>> = std::iter::repeat_with(|| None)
+            .take(self.clauses.len())
+            .collect();
         let alive = reader.alive_bitset();
         let mut total = 0usize;
         let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
@@ -208,10 +208,17 @@ impl Context<'_> {
                     local
                 };
                 let mut score = scorer.score();
-                for (i, clause) in optional.iter_mut().enumerate() {
+                for (i, slot) in optional.iter_mut().enumerate() {
                     if score + self.remaining[i] <= threshold {
                         break;
                     }
+                    let clause = match slot {
+                        Some(clause) => clause,
+                        None => {
+                            let (weight, boost, _) = &self.clauses[i];
+                            slot.insert(weight.scorer(reader, *boost)?)
+                        }
+                    };
                     if clause.doc() < doc {
                         clause.seek(doc);
                     }

@@ -150,6 +150,11 @@ impl Weights {
         }
     }
 
+    /// Reads a syllable's weights ahead of their use (see [`PairTable::touch`]).
+    fn touch(&self, id: u32) -> u32 {
+        self.sides.get(id as usize).map_or(0, |s| s[0].to_bits())
+    }
+
     fn left(&self, id: u32) -> f32 {
         self.sides.get(id as usize).map_or(0.0, |s| s[0])
     }
@@ -285,6 +290,16 @@ impl Tables<'_> {
         0
     }
 
+    /// Reads the home slot of a long key ahead of its lookup (see [`PairTable::touch`]).
+    fn touch_long(&self, key: u64) -> u32 {
+        if self.long_bits == 0 {
+            return 0;
+        }
+        let i = key_slot(key, self.long_bits);
+        u32::from(self.long_keys.get(i * 8).copied().unwrap_or(0))
+            ^ u32::from(self.long_vals.get(i * 2).copied().unwrap_or(0))
+    }
+
     /// Value bits of a packed key of three or four syllables (0 when absent).
     fn long(&self, key: u64) -> u32 {
         if self.long_bits == 0 {
@@ -397,6 +412,14 @@ impl PairTable {
         )
     }
 
+    /// Reads the first entry of a key's bucket, so that the lookup of the key soon after finds
+    /// the bucket in the cache: a run's pairs are touched first, their misses overlapping,
+    /// before the classifier waits for each in turn.
+    fn touch(&self, key: u32) -> u32 {
+        let (b, _) = Self::place(key, self.bucket_bits);
+        self.buckets.get(b).map_or(0, |bucket| bucket.0[0])
+    }
+
     /// Value bits of a syllable pair (0 when absent), as `Tables::pair` gives them.
     fn get(&self, key: u32) -> u32 {
         let (b, rem) = Self::place(key, self.bucket_bits);
@@ -431,9 +454,23 @@ impl PairTable {
     }
 }
 
-/// Slots of [`HotTables`] (as a power of two): 64 KB of syllables per thread, small enough to
-/// stay in a core's second-level cache next to the text being analysed.
-const HOT_SYLLABLE_BITS: u32 = 11;
+/// Slots of [`HotTables`] (as a power of two): 4096 syllables in 64 KB per thread, small
+/// enough to stay in a core's second-level cache next to the text being analysed.
+const HOT_SYLLABLE_BITS: u32 = 12;
+
+/// Longest syllable (in bytes) that [`HotTables`] keeps; longer ones (rare: Vietnamese
+/// syllables take at most about ten bytes) are looked up in the model's table every time.
+const HOT_SYLLABLE_BYTES: usize = 12;
+
+/// One syllable of [`HotTables`]: its bytes (zero-padded, little-endian) with its length and
+/// id, in 16 bytes so that four share a cache line.
+#[derive(Clone, Copy)]
+struct HotSyllable {
+    low: u64,
+    high: u32,
+    /// Length in bytes << 16 | id (`u32::MAX` when empty: no syllable has that length).
+    len_id: u32,
+}
 
 /// A cache of the model's syllable ids for the syllables a thread saw last. Text repeats a few
 /// thousand syllables, while the model's syllable table (with its string blob, about a
@@ -443,15 +480,21 @@ const HOT_SYLLABLE_BITS: u32 = 11;
 struct HotTables {
     /// The model the entries come from (the address of its syllable slots).
     model: usize,
-    /// Syllable bytes (up to 16, zero-padded, little-endian) with their length and id.
-    syllables: Vec<(u128, u32, u32)>,
+    syllables: Vec<HotSyllable>,
 }
 
 impl Default for HotTables {
     fn default() -> Self {
         HotTables {
             model: 0,
-            syllables: vec![(0, u32::MAX, 0); 1 << HOT_SYLLABLE_BITS],
+            syllables: vec![
+                HotSyllable {
+                    low: 0,
+                    high: 0,
+                    len_id: u32::MAX,
+                };
+                1 << HOT_SYLLABLE_BITS
+            ],
         }
     }
 }
@@ -471,25 +514,31 @@ impl HotTables {
     /// `tables.syllable(s)`, from the cache when `s` was seen lately.
     fn syllable(&mut self, tables: &Tables<'_>, s: &str) -> u32 {
         let bytes = s.as_bytes();
-        if bytes.len() > 16 {
+        if bytes.len() > HOT_SYLLABLE_BYTES {
             return tables.syllable(s);
         }
         let mut packed = [0u8; 16];
         packed[..bytes.len()].copy_from_slice(bytes);
         let key = u128::from_le_bytes(packed);
+        let (low, high) = (key as u64, (key >> 64) as u32);
         // A cheap hash of the packed bytes; the model's own (FNV-1a) only on a miss.
-        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let folded = low ^ u64::from(high).rotate_left(29);
         let slot = key_slot(folded, HOT_SYLLABLE_BITS);
         let len = bytes.len() as u32;
         if let Some(e) = self.syllables.get(slot)
-            && e.0 == key
-            && e.1 == len
+            && e.low == low
+            && e.high == high
+            && e.len_id >> 16 == len
         {
-            return e.2;
+            return e.len_id & 0xFFFF;
         }
         let id = tables.syllable(s);
         if let Some(e) = self.syllables.get_mut(slot) {
-            *e = (key, len, id);
+            *e = HotSyllable {
+                low,
+                high,
+                len_id: len << 16 | (id & 0xFFFF),
+            };
         }
         id
     }
@@ -858,6 +907,19 @@ impl Segmenter {
         } else {
             &self.lower
         };
+        if let Some(pairs) = &self.pairs {
+            let mut touched = 0;
+            for pair in toks.windows(2) {
+                let (a, b) = (pair[0].id, pair[1].id);
+                if a != 0 && b != 0 {
+                    touched ^= pairs.touch(a << 16 | b);
+                }
+            }
+            for t in &toks {
+                touched ^= w.touch(t.id);
+            }
+            std::hint::black_box(touched);
+        }
         let mut i = 0;
         while i < toks.len() {
             if !toks[i].alpha {
@@ -923,6 +985,20 @@ impl Segmenter {
                 0
             };
         }
+        // The three-syllable keys the dictionary lookups below will probe, touched first.
+        let mut touched = 0;
+        for (i, gap) in gaps.iter().enumerate() {
+            if gap.value & VAL_PREFIX != 0
+                && let Some(next) = run.get(i + 2)
+                && next.id != 0
+            {
+                let key = u64::from(run[i].id) << 32
+                    | u64::from(run[i + 1].id) << 16
+                    | u64::from(next.id);
+                touched ^= self.tables.touch_long(key);
+            }
+        }
+        std::hint::black_box(touched);
         // Dictionary words starting at each position: the longest one from each start, the
         // longest one ending at each position and the longest one over each gap.
         for i in 0..n - 1 {
@@ -1625,6 +1701,19 @@ mod tests {
             let mut slow = vec![false; n - 1];
             decide_run_reference(seg, &run, first, &mut slow, w);
             prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn hot_syllables_agree_with_the_model_table(syllables in proptest::collection::vec(
+            "(công|nghệ|thông|tin|người|nghiêng|khuỷu|hoà|hòa|xyzzyq|[a-zđơư]{1,14}|\\PC{0,6})", 1..200)) {
+            let seg = Segmenter::global();
+            let mut hot = HotTables::default();
+            hot.bind(&seg.tables);
+            for _ in 0..2 {
+                for syl in &syllables {
+                    prop_assert_eq!(hot.syllable(&seg.tables, syl), seg.tables.syllable(syl), "{:?}", syl);
+                }
+            }
         }
 
         #[test]

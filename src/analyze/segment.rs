@@ -135,7 +135,8 @@ fn key_slot(key: u64, bits: u32) -> usize {
 
 /// One set of classifier weights.
 struct Weights {
-    dense: Vec<f32>,
+    /// Dense template weights, widened once to the f64 the scores are summed in.
+    dense: Vec<f64>,
     /// Per syllable id: its weight as the syllable left of a gap, then right of a gap (side by
     /// side, so that the two reads of one syllable share a cache line).
     sides: Vec<[f32; 2]>,
@@ -208,7 +209,10 @@ fn parse(bytes: &'static [u8]) -> Option<Parsed> {
     let nw = nsyl as usize + 1;
     let mut sets = Vec::with_capacity(2);
     for _ in 0..2 {
-        let dense = read_f32s(bytes, off, nd)?;
+        let dense = read_f32s(bytes, off, nd)?
+            .into_iter()
+            .map(f64::from)
+            .collect();
         off += nd * 4;
         let left = read_f32s(bytes, off, nw)?;
         off += nw * 4;
@@ -1079,7 +1083,7 @@ impl Segmenter {
             ];
             let mut score = 0f64;
             for f in feats {
-                score += f64::from(w.dense.get(f).copied().unwrap_or(0.0));
+                score += w.dense.get(f).copied().unwrap_or(0.0);
             }
             score += f64::from(w.left(run[g].id));
             score += f64::from(w.right(run[g + 1].id));
@@ -1527,7 +1531,7 @@ mod tests {
             ];
             let mut score = 0f64;
             for f in feats {
-                score += f64::from(w.dense.get(f).copied().unwrap_or(0.0));
+                score += w.dense.get(f).copied().unwrap_or(0.0);
             }
             score += f64::from(w.left(run[g].id));
             score += f64::from(w.right(run[g + 1].id));

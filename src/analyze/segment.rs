@@ -135,7 +135,8 @@ fn key_slot(key: u64, bits: u32) -> usize {
 
 /// One set of classifier weights.
 struct Weights {
-    dense: Vec<f32>,
+    /// Dense template weights, widened once to the f64 the scores are summed in.
+    dense: Vec<f64>,
     /// Per syllable id: its weight as the syllable left of a gap, then right of a gap (side by
     /// side, so that the two reads of one syllable share a cache line).
     sides: Vec<[f32; 2]>,
@@ -148,6 +149,11 @@ impl Weights {
             dense: vec![-1.0; N_DENSE],
             sides: vec![[0.0; 2]],
         }
+    }
+
+    /// Reads a syllable's weights ahead of their use (see [`PairTable::touch`]).
+    fn touch(&self, id: u32) -> u32 {
+        self.sides.get(id as usize).map_or(0, |s| s[0].to_bits())
     }
 
     fn left(&self, id: u32) -> f32 {
@@ -203,7 +209,10 @@ fn parse(bytes: &'static [u8]) -> Option<Parsed> {
     let nw = nsyl as usize + 1;
     let mut sets = Vec::with_capacity(2);
     for _ in 0..2 {
-        let dense = read_f32s(bytes, off, nd)?;
+        let dense = read_f32s(bytes, off, nd)?
+            .into_iter()
+            .map(f64::from)
+            .collect();
         off += nd * 4;
         let left = read_f32s(bytes, off, nw)?;
         off += nw * 4;
@@ -283,6 +292,16 @@ impl Tables<'_> {
             }
         }
         0
+    }
+
+    /// Reads the home slot of a long key ahead of its lookup (see [`PairTable::touch`]).
+    fn touch_long(&self, key: u64) -> u32 {
+        if self.long_bits == 0 {
+            return 0;
+        }
+        let i = key_slot(key, self.long_bits);
+        u32::from(self.long_keys.get(i * 8).copied().unwrap_or(0))
+            ^ u32::from(self.long_vals.get(i * 2).copied().unwrap_or(0))
     }
 
     /// Value bits of a packed key of three or four syllables (0 when absent).
@@ -397,6 +416,14 @@ impl PairTable {
         )
     }
 
+    /// Reads the first entry of a key's bucket, so that the lookup of the key soon after finds
+    /// the bucket in the cache: a run's pairs are touched first, their misses overlapping,
+    /// before the classifier waits for each in turn.
+    fn touch(&self, key: u32) -> u32 {
+        let (b, _) = Self::place(key, self.bucket_bits);
+        self.buckets.get(b).map_or(0, |bucket| bucket.0[0])
+    }
+
     /// Value bits of a syllable pair (0 when absent), as `Tables::pair` gives them.
     fn get(&self, key: u32) -> u32 {
         let (b, rem) = Self::place(key, self.bucket_bits);
@@ -431,9 +458,23 @@ impl PairTable {
     }
 }
 
-/// Slots of [`HotTables`] (as a power of two): 64 KB of syllables per thread, small enough to
-/// stay in a core's second-level cache next to the text being analysed.
-const HOT_SYLLABLE_BITS: u32 = 11;
+/// Slots of [`HotTables`] (as a power of two): 4096 syllables in 64 KB per thread, small
+/// enough to stay in a core's second-level cache next to the text being analysed.
+const HOT_SYLLABLE_BITS: u32 = 12;
+
+/// Longest syllable (in bytes) that [`HotTables`] keeps; longer ones (rare: Vietnamese
+/// syllables take at most about ten bytes) are looked up in the model's table every time.
+const HOT_SYLLABLE_BYTES: usize = 12;
+
+/// One syllable of [`HotTables`]: its bytes (zero-padded, little-endian) with its length and
+/// id, in 16 bytes so that four share a cache line.
+#[derive(Clone, Copy)]
+struct HotSyllable {
+    low: u64,
+    high: u32,
+    /// Length in bytes << 16 | id (`u32::MAX` when empty: no syllable has that length).
+    len_id: u32,
+}
 
 /// A cache of the model's syllable ids for the syllables a thread saw last. Text repeats a few
 /// thousand syllables, while the model's syllable table (with its string blob, about a
@@ -443,15 +484,21 @@ const HOT_SYLLABLE_BITS: u32 = 11;
 struct HotTables {
     /// The model the entries come from (the address of its syllable slots).
     model: usize,
-    /// Syllable bytes (up to 16, zero-padded, little-endian) with their length and id.
-    syllables: Vec<(u128, u32, u32)>,
+    syllables: Vec<HotSyllable>,
 }
 
 impl Default for HotTables {
     fn default() -> Self {
         HotTables {
             model: 0,
-            syllables: vec![(0, u32::MAX, 0); 1 << HOT_SYLLABLE_BITS],
+            syllables: vec![
+                HotSyllable {
+                    low: 0,
+                    high: 0,
+                    len_id: u32::MAX,
+                };
+                1 << HOT_SYLLABLE_BITS
+            ],
         }
     }
 }
@@ -471,25 +518,31 @@ impl HotTables {
     /// `tables.syllable(s)`, from the cache when `s` was seen lately.
     fn syllable(&mut self, tables: &Tables<'_>, s: &str) -> u32 {
         let bytes = s.as_bytes();
-        if bytes.len() > 16 {
+        if bytes.len() > HOT_SYLLABLE_BYTES {
             return tables.syllable(s);
         }
         let mut packed = [0u8; 16];
         packed[..bytes.len()].copy_from_slice(bytes);
         let key = u128::from_le_bytes(packed);
+        let (low, high) = (key as u64, (key >> 64) as u32);
         // A cheap hash of the packed bytes; the model's own (FNV-1a) only on a miss.
-        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let folded = low ^ u64::from(high).rotate_left(29);
         let slot = key_slot(folded, HOT_SYLLABLE_BITS);
         let len = bytes.len() as u32;
         if let Some(e) = self.syllables.get(slot)
-            && e.0 == key
-            && e.1 == len
+            && e.low == low
+            && e.high == high
+            && e.len_id >> 16 == len
         {
-            return e.2;
+            return e.len_id & 0xFFFF;
         }
         let id = tables.syllable(s);
         if let Some(e) = self.syllables.get_mut(slot) {
-            *e = (key, len, id);
+            *e = HotSyllable {
+                low,
+                high,
+                len_id: len << 16 | (id & 0xFFFF),
+            };
         }
         id
     }
@@ -517,13 +570,44 @@ struct Scratch {
     joins: Vec<bool>,
     buf: String,
     spans: Vec<(usize, usize)>,
-    longest: Vec<u8>,
-    longest_end: Vec<u8>,
-    cover: Vec<u8>,
-    fmm: Vec<bool>,
-    bmm: Vec<bool>,
-    bis: Vec<u32>,
+    /// One per token (the gap after it): filled afresh for all runs of a call at once.
+    gaps: Vec<Gap>,
+    /// One per token.
+    ends: Vec<Ends>,
     hot: HotTables,
+}
+
+/// What the gap classifier gathers about the gap after a token.
+#[derive(Clone, Copy)]
+struct Gap {
+    /// Value bits of the two syllables around the gap.
+    value: u32,
+    /// Syllables of the longest dictionary word over the gap (0 when none).
+    cover: u8,
+    /// Forward longest matching puts a boundary here (bit 2), backward longest matching (bit 1).
+    boundary: u8,
+}
+
+impl Gap {
+    const FRESH: Gap = Gap {
+        value: 0,
+        cover: 0,
+        boundary: 3,
+    };
+}
+
+/// The longest dictionary words that start and that end at a token, in syllables (1 when none).
+#[derive(Clone, Copy)]
+struct Ends {
+    longest: u8,
+    longest_end: u8,
+}
+
+impl Ends {
+    const FRESH: Ends = Ends {
+        longest: 1,
+        longest_end: 1,
+    };
 }
 
 /// The word segmenter: a model compiled into the binary, optionally extended by user words.
@@ -816,6 +900,10 @@ impl Segmenter {
         let mut joins = std::mem::take(&mut s.joins);
         joins.clear();
         joins.resize(toks.len(), false);
+        s.gaps.clear();
+        s.gaps.resize(toks.len(), Gap::FRESH);
+        s.ends.clear();
+        s.ends.resize(toks.len(), Ends::FRESH);
         // Case is a strong cue for names; input without any capital (as the analyzer passes it)
         // gets the weights trained on lowercased text.
         let w = if toks.iter().any(|t| t.alpha && t.shape != 0) {
@@ -823,6 +911,19 @@ impl Segmenter {
         } else {
             &self.lower
         };
+        if let Some(pairs) = &self.pairs {
+            let mut touched = 0;
+            for pair in toks.windows(2) {
+                let (a, b) = (pair[0].id, pair[1].id);
+                if a != 0 && b != 0 {
+                    touched ^= pairs.touch(a << 16 | b);
+                }
+            }
+            for t in &toks {
+                touched ^= w.touch(t.id);
+            }
+            std::hint::black_box(touched);
+        }
         let mut i = 0;
         while i < toks.len() {
             if !toks[i].alpha {
@@ -835,9 +936,13 @@ impl Segmenter {
             }
             let first = i == 0 || toks[i - 1].breaks;
             if j - i >= 2
-                && let Some(js) = joins.get_mut(i..j - 1)
+                && let (Some(js), Some(gaps), Some(ends)) = (
+                    joins.get_mut(i..j - 1),
+                    s.gaps.get_mut(i..j - 1),
+                    s.ends.get_mut(i..j),
+                )
             {
-                self.decide_run(&toks[i..j], first, js, s, w);
+                self.decide_run(&toks[i..j], first, js, gaps, ends, w);
             }
             i = j;
         }
@@ -856,119 +961,119 @@ impl Segmenter {
         s.joins = joins;
     }
 
-    /// The gap classifier over one run of alphabetic tokens (at least two).
+    /// The gap classifier over one run of alphabetic tokens (at least two); `gaps` (one per
+    /// gap of the run) and `ends` (one per token) come fresh from [`decide`](Self::decide).
     fn decide_run(
         &self,
         run: &[Tok],
         first: bool,
         joins: &mut [bool],
-        s: &mut Scratch,
+        gaps: &mut [Gap],
+        ends: &mut [Ends],
         w: &Weights,
     ) {
         let n = run.len();
-        s.longest.clear();
-        s.longest.resize(n, 1);
-        s.longest_end.clear();
-        s.longest_end.resize(n, 1);
-        s.cover.clear();
-        s.cover.resize(n - 1, 0);
+        if n < 2 || gaps.len() < n - 1 || ends.len() < n || joins.len() < n - 1 {
+            return;
+        }
+        let gaps = &mut gaps[..n - 1];
+        let ends = &mut ends[..n];
+        let joins = &mut joins[..n - 1];
         let mut any_extra = false;
         // Values of adjacent pairs (the first step of every dictionary lookup too).
-        s.bis.clear();
-        for g in 0..n - 1 {
-            let (a, b) = (run[g].id, run[g + 1].id);
-            s.bis.push(if a != 0 && b != 0 {
+        for (gap, pair) in gaps.iter_mut().zip(run.windows(2)) {
+            let (a, b) = (pair[0].id, pair[1].id);
+            gap.value = if a != 0 && b != 0 {
                 self.value(u64::from(a) << 16 | u64::from(b))
             } else {
                 0
-            });
+            };
         }
-        // Dictionary words starting at each position (bit L set for a word of L syllables).
-        for i in 0..n {
-            let mut key = u64::from(run[i].id);
-            if key == 0 {
-                continue;
+        // The three-syllable keys the dictionary lookups below will probe, touched first.
+        let mut touched = 0;
+        for (i, gap) in gaps.iter().enumerate() {
+            if gap.value & VAL_PREFIX != 0
+                && let Some(next) = run.get(i + 2)
+                && next.id != 0
+            {
+                let key = u64::from(run[i].id) << 32
+                    | u64::from(run[i + 1].id) << 16
+                    | u64::from(next.id);
+                touched ^= self.tables.touch_long(key);
             }
-            for l in 2..=MAX_WORD {
+        }
+        std::hint::black_box(touched);
+        // Dictionary words starting at each position: the longest one from each start, the
+        // longest one ending at each position and the longest one over each gap.
+        for i in 0..n - 1 {
+            let v = gaps[i].value;
+            if v & (VAL_WORD | VAL_PREFIX | VAL_EXTRA_WORD | VAL_EXTRA_PREFIX) == 0 {
+                continue; // no word of two syllables or more starts here
+            }
+            let mut key = u64::from(run[i].id) << 16 | u64::from(run[i + 1].id);
+            let mut v = v;
+            let mut l = 2;
+            loop {
                 let j = i + l - 1;
-                if j >= n || run[j].id == 0 {
-                    break;
-                }
-                key = (key << 16) | u64::from(run[j].id);
-                let v = if l == 2 { s.bis[i] } else { self.value(key) };
                 if v & VAL_WORD != 0 {
-                    s.longest[i] = l as u8;
-                    for g in i..j {
-                        s.cover[g] = s.cover[g].max(l as u8);
+                    ends[i].longest = l as u8;
+                    for gap in &mut gaps[i..j] {
+                        gap.cover = gap.cover.max(l as u8);
                     }
-                    s.longest_end[j] = s.longest_end[j].max(l as u8);
+                    ends[j].longest_end = ends[j].longest_end.max(l as u8);
                 }
                 any_extra |= v & (VAL_EXTRA_WORD | VAL_EXTRA_PREFIX) != 0;
-                if v & VAL_PREFIX == 0 {
+                if v & VAL_PREFIX == 0 || l == MAX_WORD || j + 1 >= n || run[j + 1].id == 0 {
                     break;
                 }
+                l += 1;
+                key = (key << 16) | u64::from(run[j + 1].id);
+                v = self.value(key);
             }
         }
-        // Forward and backward longest matching: true where they put a boundary.
-        s.fmm.clear();
-        s.fmm.resize(n - 1, true);
+        // Forward and backward longest matching: the gaps inside their words lose the
+        // boundary bit (2 forward, 1 backward).
         let mut i = 0;
         while i < n {
-            let l = usize::from(s.longest[i]).max(1);
-            for g in i..(i + l - 1).min(n - 1) {
-                s.fmm[g] = false;
+            let l = usize::from(ends[i].longest).max(1);
+            for gap in gaps.iter_mut().take(i + l - 1).skip(i) {
+                gap.boundary &= !2;
             }
             i += l;
         }
-        s.bmm.clear();
-        s.bmm.resize(n - 1, true);
-        let mut j = n as isize - 1;
-        while j >= 0 {
-            let l = usize::from(s.longest_end[j as usize]).max(1);
-            let start = (j as usize + 1).saturating_sub(l);
-            for g in start..j as usize {
-                s.bmm[g] = false;
+        let mut end = n;
+        while end > 0 {
+            let l = usize::from(ends[end - 1].longest_end).clamp(1, end);
+            for gap in gaps.iter_mut().take(end - 1).skip(end - l) {
+                gap.boundary &= !1;
             }
-            j -= l as isize;
+            end -= l;
         }
+        let last = n - 2;
         for g in 0..n - 1 {
-            let v = s.bis[g];
+            let gap = gaps[g];
+            let v = gap.value;
             let ind = (v & VAL_WORD) as usize;
             let jb = ((v >> 2) & 3) as usize;
             let sb = ((v >> 4) & 3) as usize;
             let pb = ((v >> 8) & 15) as usize;
             let cb = ((v >> 12) & 15) as usize;
-            let fb = (if s.fmm[g] { 2 } else { 0 }) + usize::from(s.bmm[g]);
+            let fb = usize::from(gap.boundary);
             let sp = usize::from(run[g].shape) * 4 + usize::from(run[g + 1].shape);
             let fi = usize::from(first && g == 0);
-            let ind_p = if g > 0 {
-                (s.bis[g - 1] & VAL_WORD) as usize
-            } else {
-                0
-            };
-            let ind_n = if g + 1 < n - 1 {
-                (s.bis[g + 1] & VAL_WORD) as usize
-            } else {
-                0
-            };
-            let pp = if g == 0 {
-                0
-            } else if (((s.bis[g - 1] >> 8) & 15) as usize) < pb {
-                1
-            } else {
-                2
-            };
-            let pn = if g + 1 >= n - 1 {
-                0
-            } else if (((s.bis[g + 1] >> 8) & 15) as usize) < pb {
-                1
-            } else {
-                2
-            };
+            // The neighbouring gaps' values, 0 at the ends of the run.
+            let has_p = g > 0;
+            let has_n = g < last;
+            let vp = gaps[g.saturating_sub(1)].value;
+            let vn = gaps[(g + 1).min(last)].value;
+            let ind_p = usize::from(has_p) & (vp & VAL_WORD) as usize;
+            let ind_n = usize::from(has_n) & (vn & VAL_WORD) as usize;
+            let pp = usize::from(has_p) * (1 + usize::from(((vp >> 8) & 15) as usize >= pb));
+            let pn = usize::from(has_n) * (1 + usize::from(((vn >> 8) & 15) as usize >= pb));
             let feats = [
                 T_BIAS,
                 T_SHAPE + sp * 2 + fi,
-                T_DICT + (ind * 5 + usize::from(s.cover[g])) * 4 + fb,
+                T_DICT + (ind * 5 + usize::from(gap.cover)) * 4 + fb,
                 T_VTB + (jb * 4 + sb) * 2 + ind,
                 T_PMI + pb.min(9) * 2 + ind,
                 T_CNT + cb.min(7) * 2 + ind,
@@ -978,19 +1083,16 @@ impl Segmenter {
             ];
             let mut score = 0f64;
             for f in feats {
-                score += f64::from(w.dense.get(f).copied().unwrap_or(0.0));
+                score += w.dense.get(f).copied().unwrap_or(0.0);
             }
             score += f64::from(w.left(run[g].id));
             score += f64::from(w.right(run[g + 1].id));
-            if let Some(j) = joins.get_mut(g) {
-                *j = score > 0.0;
-            }
+            joins[g] = score > 0.0;
         }
         if any_extra {
             self.force_extra_words(run, joins);
         }
     }
-
     /// Joins every user word found by forward longest matching over the user's words.
     fn force_extra_words(&self, run: &[Tok], joins: &mut [bool]) {
         let n = run.len();
@@ -1305,6 +1407,143 @@ mod tests {
         Segmenter::global().segment_line(line)
     }
 
+    /// The gap classifier as first written (a set of arrays per run), to check `decide_run`.
+    #[allow(clippy::needless_range_loop)]
+    fn decide_run_reference(
+        seg: &Segmenter,
+        run: &[Tok],
+        first: bool,
+        joins: &mut [bool],
+        w: &Weights,
+    ) {
+        let (mut longest, mut longest_end, mut cover) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut fmm, mut bmm, mut bis) = (Vec::new(), Vec::new(), Vec::new());
+        let n = run.len();
+        longest.clear();
+        longest.resize(n, 1);
+        longest_end.clear();
+        longest_end.resize(n, 1);
+        cover.clear();
+        cover.resize(n - 1, 0);
+        let mut any_extra = false;
+        // Values of adjacent pairs (the first step of every dictionary lookup too).
+        bis.clear();
+        for g in 0..n - 1 {
+            let (a, b) = (run[g].id, run[g + 1].id);
+            bis.push(if a != 0 && b != 0 {
+                seg.value(u64::from(a) << 16 | u64::from(b))
+            } else {
+                0
+            });
+        }
+        // Dictionary words starting at each position (bit L set for a word of L syllables).
+        for i in 0..n {
+            let mut key = u64::from(run[i].id);
+            if key == 0 {
+                continue;
+            }
+            for l in 2..=MAX_WORD {
+                let j = i + l - 1;
+                if j >= n || run[j].id == 0 {
+                    break;
+                }
+                key = (key << 16) | u64::from(run[j].id);
+                let v = if l == 2 { bis[i] } else { seg.value(key) };
+                if v & VAL_WORD != 0 {
+                    longest[i] = l as u8;
+                    for g in i..j {
+                        cover[g] = cover[g].max(l as u8);
+                    }
+                    longest_end[j] = longest_end[j].max(l as u8);
+                }
+                any_extra |= v & (VAL_EXTRA_WORD | VAL_EXTRA_PREFIX) != 0;
+                if v & VAL_PREFIX == 0 {
+                    break;
+                }
+            }
+        }
+        // Forward and backward longest matching: true where they put a boundary.
+        fmm.clear();
+        fmm.resize(n - 1, true);
+        let mut i = 0;
+        while i < n {
+            let l = usize::from(longest[i]).max(1);
+            for g in i..(i + l - 1).min(n - 1) {
+                fmm[g] = false;
+            }
+            i += l;
+        }
+        bmm.clear();
+        bmm.resize(n - 1, true);
+        let mut j = n as isize - 1;
+        while j >= 0 {
+            let l = usize::from(longest_end[j as usize]).max(1);
+            let start = (j as usize + 1).saturating_sub(l);
+            for g in start..j as usize {
+                bmm[g] = false;
+            }
+            j -= l as isize;
+        }
+        for g in 0..n - 1 {
+            let v = bis[g];
+            let ind = (v & VAL_WORD) as usize;
+            let jb = ((v >> 2) & 3) as usize;
+            let sb = ((v >> 4) & 3) as usize;
+            let pb = ((v >> 8) & 15) as usize;
+            let cb = ((v >> 12) & 15) as usize;
+            let fb = (if fmm[g] { 2 } else { 0 }) + usize::from(bmm[g]);
+            let sp = usize::from(run[g].shape) * 4 + usize::from(run[g + 1].shape);
+            let fi = usize::from(first && g == 0);
+            let ind_p = if g > 0 {
+                (bis[g - 1] & VAL_WORD) as usize
+            } else {
+                0
+            };
+            let ind_n = if g + 1 < n - 1 {
+                (bis[g + 1] & VAL_WORD) as usize
+            } else {
+                0
+            };
+            let pp = if g == 0 {
+                0
+            } else if (((bis[g - 1] >> 8) & 15) as usize) < pb {
+                1
+            } else {
+                2
+            };
+            let pn = if g + 1 >= n - 1 {
+                0
+            } else if (((bis[g + 1] >> 8) & 15) as usize) < pb {
+                1
+            } else {
+                2
+            };
+            let feats = [
+                T_BIAS,
+                T_SHAPE + sp * 2 + fi,
+                T_DICT + (ind * 5 + usize::from(cover[g])) * 4 + fb,
+                T_VTB + (jb * 4 + sb) * 2 + ind,
+                T_PMI + pb.min(9) * 2 + ind,
+                T_CNT + cb.min(7) * 2 + ind,
+                T_SHD + (sp * 2 + ind) * 2 + (fb >> 1),
+                T_NEI + (ind_p * 4 + ind * 2 + ind_n) * 4 + fb,
+                T_PMC + (pp * 3 + pn) * 2 + ind,
+            ];
+            let mut score = 0f64;
+            for f in feats {
+                score += w.dense.get(f).copied().unwrap_or(0.0);
+            }
+            score += f64::from(w.left(run[g].id));
+            score += f64::from(w.right(run[g + 1].id));
+            if let Some(j) = joins.get_mut(g) {
+                *j = score > 0.0;
+            }
+        }
+        if any_extra {
+            seg.force_extra_words(run, joins);
+        }
+    }
+
     #[test]
     fn builtin_model_parses() {
         let p = parse(MODEL_BYTES).expect("data/segment/model.bin is a valid model");
@@ -1441,6 +1680,46 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn decide_run_agrees_with_the_reference(
+            words in proptest::collection::vec(
+                "(công|nghệ|thông|tin|thành|phố|hồ|chí|minh|ủy|ban|nhân|dân|điện|thoại|di|động|\
+                 người|cho|biết|hà|nội|việt|nam|kinh|tế|xã|hội|chủ|nghĩa|sở|bộ|tài|chính|xyzzyq)",
+                2..40),
+            shapes in proptest::collection::vec(0u8..4, 40),
+            first in any::<bool>(),
+            cased in any::<bool>(),
+        ) {
+            let seg = Segmenter::global();
+            let run: Vec<Tok> = words
+                .iter()
+                .zip(&shapes)
+                .map(|(w, &shape)| Tok { id: seg.tables.syllable(w), shape, alpha: true, breaks: false })
+                .collect();
+            let w = if cased { &seg.cased } else { &seg.lower };
+            let n = run.len();
+            let mut fast = vec![false; n - 1];
+            let mut gaps = vec![Gap::FRESH; n - 1];
+            let mut ends = vec![Ends::FRESH; n];
+            seg.decide_run(&run, first, &mut fast, &mut gaps, &mut ends, w);
+            let mut slow = vec![false; n - 1];
+            decide_run_reference(seg, &run, first, &mut slow, w);
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn hot_syllables_agree_with_the_model_table(syllables in proptest::collection::vec(
+            "(công|nghệ|thông|tin|người|nghiêng|khuỷu|hoà|hòa|xyzzyq|[a-zđơư]{1,14}|\\PC{0,6})", 1..200)) {
+            let seg = Segmenter::global();
+            let mut hot = HotTables::default();
+            hot.bind(&seg.tables);
+            for _ in 0..2 {
+                for syl in &syllables {
+                    prop_assert_eq!(hot.syllable(&seg.tables, syl), seg.tables.syllable(syl), "{:?}", syl);
+                }
+            }
+        }
+
         #[test]
         fn pair_table_agrees_with_the_model_table(a in 0u32..0x5000, b in 0u32..0x5000) {
             let seg = Segmenter::global();

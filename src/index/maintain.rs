@@ -209,17 +209,15 @@ pub fn rebuild(dir: &Path, threads: usize, quiet: bool) -> Result<RebuildReport>
     let mut writer = writer;
     writer.commit()?;
     let bad = unreadable.load(AtomicOrdering::Relaxed);
-    if bad == 0 {
-        bar.set_message("merging");
-        merge_into(&fresh.index, &mut writer, threads)?;
-    }
-    writer.wait_merging_threads()?;
     if bad > 0 {
         // The fresh generation is not switched to; it is removed on the next write.
         return Err(Error::Input(format!(
             "{bad} stored articles are unreadable; the live index is unchanged"
         )));
     }
+    bar.set_message("merging");
+    merge_into(&fresh.index, &mut writer, threads)?;
+    writer.wait_merging_threads()?;
     switch_current(dir, &fresh.generation)?;
     if let Some(old) = old_generation {
         let _ = std::fs::remove_dir_all(old);

@@ -61,9 +61,14 @@ pub struct Plan {
     /// What an article must match (the query's slots), with their scores. Counting runs it
     /// without scoring, which leaves out the clauses that only score.
     pub required: Box<dyn Query>,
+    /// The slots of `required`, clause by clause, for the relevance ranking.
+    pub slots: Vec<SlotClauses>,
+    /// True when every slot must match (`required` is their conjunction); false in the
+    /// any-word fallback.
+    pub conjunctive: bool,
     /// Optional scoring clauses (proximity, names, exact forms), each one phrase or term in
     /// one field.
-    pub bonuses: Vec<Bonus>,
+    pub bonuses: Vec<Clause>,
     /// Folded terms to mark in snippets.
     pub highlight: HashSet<String>,
     /// True when the query has positive parts (not only exclusions and filters).
@@ -72,12 +77,53 @@ pub struct Plan {
     pub exclusions: Vec<Box<dyn Query>>,
 }
 
-/// An optional scoring clause: `query` scored with weight `boost`.
-pub struct Bonus {
+/// A scoring clause: `query`, a term or phrase in one field, scored with weight `boost`.
+pub struct Clause {
     pub query: Box<dyn Query>,
     /// The terms of the query (one field), for its score's upper bound.
     pub terms: Vec<Term>,
+    /// The folded forms of `terms`: the index has them wherever it has `terms`.
+    pub folded: Vec<Term>,
     pub boost: f32,
+}
+
+impl Clause {
+    fn on(phrase: &Phrase, field: Field, boost: f32) -> Clause {
+        Clause {
+            query: phrase_on(phrase, field),
+            terms: phrase
+                .0
+                .iter()
+                .map(|(_, t)| Term::from_field_text(field, t))
+                .collect(),
+            folded: phrase
+                .0
+                .iter()
+                .map(|(_, t)| Term::from_field_text(field, &fold(t)))
+                .collect(),
+            boost,
+        }
+    }
+
+    /// The clause as a query carrying its weight.
+    fn boosted(&self) -> Box<dyn Query> {
+        boosted(self.query.box_clone(), self.boost)
+    }
+}
+
+/// One slot as clauses: an article matches the slot when it matches one of `clauses`; its
+/// score is the sum of the matching clauses and `extras` (each extra matches only where a
+/// clause of its field does: an exact form beside its folded form).
+pub struct SlotClauses {
+    pub clauses: Vec<Clause>,
+    pub extras: Vec<Clause>,
+}
+
+impl SlotClauses {
+    fn query(&self) -> Box<dyn Query> {
+        let q = |cs: &[Clause]| cs.iter().map(Clause::boosted).collect();
+        Box::new(SumQuery::with_extras(q(&self.clauses), q(&self.extras)))
+    }
 }
 
 impl Plan {
@@ -86,11 +132,7 @@ impl Plan {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, self.required.box_clone())];
         if !self.bonuses.is_empty() {
-            let bonuses = self
-                .bonuses
-                .iter()
-                .map(|b| boosted(b.query.box_clone(), b.boost))
-                .collect();
+            let bonuses = self.bonuses.iter().map(Clause::boosted).collect();
             clauses.push((Occur::Should, Box::new(SumQuery::new(bonuses))));
         }
         Box::new(BooleanQuery::new(clauses))
@@ -149,7 +191,8 @@ const PERSON_TITLES: &[&[&str]] = &[
 /// Builds the query. `any_word` turns required words into optional ones (the fallback).
 pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_word: bool) -> Plan {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut bonus_clauses: Vec<Bonus> = Vec::new();
+    let mut slot_clauses: Vec<SlotClauses> = Vec::new();
+    let mut bonus_clauses: Vec<Clause> = Vec::new();
     let mut highlight = HashSet::new();
     let required = if any_word { Occur::Should } else { Occur::Must };
     for part in &parsed.must {
@@ -164,7 +207,9 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
             for (p, _) in &slot.alternatives {
                 highlight.extend(p.0.iter().map(|(_, t)| fold(t)));
             }
-            clauses.push((required, slot_query(slot, &targets, meta)));
+            let spec = slot_clauses_of(slot, &targets, meta);
+            clauses.push((required, spec.query()));
+            slot_clauses.push(spec);
         }
         // Bonuses only where proximity means something: the main text fields (or the one named).
         let bonus_targets: Vec<(Field, f32)> = if part.field.is_some() {
@@ -193,15 +238,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
                 &bonus_targets
             };
             for &(field, weight) in targets {
-                bonus_clauses.push(Bonus {
-                    query: phrase_on(&phrase, field),
-                    terms: phrase
-                        .0
-                        .iter()
-                        .map(|(_, t)| Term::from_field_text(field, t))
-                        .collect(),
-                    boost: boost * weight,
-                });
+                bonus_clauses.push(Clause::on(&phrase, field, boost * weight));
             }
         }
     }
@@ -214,7 +251,7 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
         // An exclusion removes documents matching all of its words as a phrase.
         let sub: Vec<(Occur, Box<dyn Query>)> = slots
             .iter()
-            .map(|s| (Occur::Must, slot_query(s, &targets, None)))
+            .map(|s| (Occur::Must, slot_clauses_of(s, &targets, None).query()))
             .collect();
         if !sub.is_empty() {
             exclusions.push(Box::new(BooleanQuery::new(sub)));
@@ -222,6 +259,8 @@ pub fn build(parsed: &ParsedQuery, fields: &Fields, synonyms: &Synonyms, any_wor
     }
     Plan {
         required: Box::new(BooleanQuery::new(clauses)),
+        slots: slot_clauses,
+        conjunctive: !any_word,
         bonuses: bonus_clauses,
         highlight,
         has_terms,
@@ -236,13 +275,13 @@ fn targets(fields: &Fields, name: Option<FieldName>) -> Vec<(Field, f32)> {
     }
 }
 
-/// A query for one slot over the target fields. `meta`, the field of short metadata values, is
-/// matched by folded forms only: the exact-diacritics bonus is for running text.
-fn slot_query(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> Box<dyn Query> {
-    let mut alts: Vec<Box<dyn Query>> = Vec::new();
+/// The clauses of one slot over the target fields. `meta`, the field of short metadata values,
+/// is matched by folded forms only: the exact-diacritics bonus is for running text.
+fn slot_clauses_of(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> SlotClauses {
+    let mut alts: Vec<Clause> = Vec::new();
     // An exact form whose folded form is an alternative too matches nothing more (the index
     // has both at every position): it only scores.
-    let mut extras: Vec<Box<dyn Query>> = Vec::new();
+    let mut extras: Vec<Clause> = Vec::new();
     for (phrase, boost) in &slot.alternatives {
         let folded = Phrase(phrase.0.iter().map(|(p, t)| (*p, fold(t))).collect());
         let folded_form = folded == *phrase;
@@ -251,15 +290,18 @@ fn slot_query(slot: &Slot, targets: &[(Field, f32)], meta: Option<Field>) -> Box
             if Some(field) == meta && !folded_form {
                 continue;
             }
-            let q = boosted(phrase_on(phrase, field), boost * weight);
+            let c = Clause::on(phrase, field, boost * weight);
             if subsumed {
-                extras.push(q)
+                extras.push(c)
             } else {
-                alts.push(q)
+                alts.push(c)
             }
         }
     }
-    Box::new(SumQuery::with_extras(alts, extras))
+    SlotClauses {
+        clauses: alts,
+        extras,
+    }
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

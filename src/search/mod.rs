@@ -298,7 +298,7 @@ impl Searcher {
         let fetch = offset + limit + 8;
         let (total, scored): (usize, Vec<(f32, DocAddress)>) = match sort {
             SortOrder::Relevance => {
-                let ranked = rank::rank(searcher, &*query.required, &query.plan.bonuses, fetch)?;
+                let ranked = rank::rank(searcher, &query.ranking(), fetch)?;
                 (ranked.total, ranked.top)
             }
             SortOrder::Date => {
@@ -673,14 +673,48 @@ struct Compiled<'a> {
     filters: &'a [Box<dyn Query>],
     /// The required slots: counts run on it, and the relevance ranking adds the bonuses itself.
     required: Box<dyn Query>,
+    /// The exclusions and filters alone, scoring nothing (`None`: there are none).
+    restrict: Option<Box<dyn Query>>,
 }
 
 impl<'a> Compiled<'a> {
     fn new(plan: &'a build::Plan, filters: &'a [Box<dyn Query>]) -> Compiled<'a> {
+        let restrict = (!plan.exclusions.is_empty() || !filters.is_empty()).then(|| {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+            clauses.extend(
+                plan.exclusions
+                    .iter()
+                    .map(|e| (Occur::MustNot, e.box_clone())),
+            );
+            clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(clauses)),
+                0.0,
+            )) as Box<dyn Query>
+        });
         Compiled {
             plan,
             filters,
             required: combine(plan, &*plan.required, filters),
+            restrict,
+        }
+    }
+
+    /// What the relevance ranking scores: the slots one by one and the restrictions, or (in
+    /// the any-word fallback) the whole required query.
+    fn ranking(&self) -> rank::Ranking<'_> {
+        if self.plan.conjunctive && self.plan.has_terms {
+            rank::Ranking {
+                slots: &self.plan.slots,
+                others: self.restrict.iter().map(|q| (&**q, Some(0.0))).collect(),
+                bonuses: &self.plan.bonuses,
+            }
+        } else {
+            rank::Ranking {
+                slots: &[],
+                others: vec![(&*self.required, None)],
+                bonuses: &self.plan.bonuses,
+            }
         }
     }
 

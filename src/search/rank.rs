@@ -1,22 +1,42 @@
-//! Relevance ranking with the optional clauses checked only when they can matter.
+//! Relevance ranking that scores only the articles that can reach the page.
 //!
-//! Every article matching the required slots is counted and scored by them. The optional
-//! bonus clauses (phrases and names in the title, lead and body) are the costly part: a phrase
-//! check reads positions. Each has an upper bound on its score (BM25 cannot exceed its term
-//! weight), so once the page of best hits is full, an article whose score plus the bounds of the
-//! clauses not yet checked cannot reach the page is left there (the "MaxScore" idea). The
-//! ranking is the same as scoring every clause for every article.
+//! Every article matching the query is counted, but scoring one is costly: each slot sums
+//! its clauses in four fields, exact and folded, and the optional bonus clauses (phrases and
+//! names in the title, lead and body) read positions. Each clause has an upper bound on its
+//! score (BM25 cannot exceed its term weight), so once the page of best hits is full, an article
+//! whose bound cannot reach the page is only counted (the "MaxScore" idea). An article's bound
+//! comes from the fields its slots matched in, which the conjunction knows for free: a body-only
+//! match cannot earn a title phrase bonus. The ranking is the same as scoring every clause for
+//! every article.
+//!
+//! The slots are intersected here rather than by tantivy's `BooleanQuery`: the cheapest slot
+//! leads and the others are checked in order of cost, so slots with phrase alternatives (read
+//! positions) are checked last, only for articles that every other slot matched.
 
+use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
-use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Scorer, Weight};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use super::build::Bonus;
+use super::build::{Clause, SlotClauses};
+use super::union::{Sub, SumScorer};
+
+/// What a ranking scores.
+pub struct Ranking<'a> {
+    /// Slots every ranked article matches, scored clause by clause.
+    pub slots: &'a [SlotClauses],
+    /// Other queries every ranked article matches, whose scores add in: with the most each can
+    /// add (`None`: unknown, so every match is scored).
+    pub others: Vec<(&'a dyn Query, Option<Score>)>,
+    /// Optional clauses adding to the score of the articles they match.
+    pub bonuses: &'a [Clause],
+}
 
 /// The number of matching articles and the best `fetch` of them, best first.
 pub struct Ranked {
@@ -44,47 +64,327 @@ impl Ord for Entry {
     }
 }
 
-/// Ranks the articles matching `required` by its score plus the bonuses'.
-pub fn rank(
-    searcher: &Searcher,
-    required: &dyn Query,
-    bonuses: &[Bonus],
-    fetch: usize,
-) -> tantivy::Result<Ranked> {
-    rank_split(searcher, required, bonuses, fetch, MIN_SPLIT, SPLIT_COST)
+/// Ranks the articles matching every slot and every other query by the sum of their scores
+/// and the bonuses'.
+pub fn rank(searcher: &Searcher, ranking: &Ranking<'_>, fetch: usize) -> tantivy::Result<Ranked> {
+    rank_split(searcher, ranking, fetch, MIN_SPLIT, SPLIT_COST)
+}
+
+/// Segments smaller than this many documents per thread are searched whole.
+const MIN_SPLIT: u32 = 16_384;
+
+/// Queries whose leading clause has fewer candidates than this are searched in one thread.
+const SPLIT_COST: u64 = 20_000;
+
+/// A bit for a field, to record in which fields a slot matched. A field beyond the bits gets
+/// them all: it then counts as every field, which only loosens the bounds.
+fn tag(field: Field) -> u32 {
+    1u32.checked_shl(field.field_id()).unwrap_or(u32::MAX)
+}
+
+/// The searcher's statistics, each looked up once per query: the same terms recur across a
+/// query's clauses (a word's slot and its phrase bonuses), and every lookup reads each
+/// segment's term dictionary.
+struct Statistics<'a> {
+    searcher: &'a Searcher,
+    doc_freqs: RefCell<HashMap<Term, u64>>,
+    tokens: RefCell<HashMap<Field, u64>>,
+}
+
+impl<'a> Statistics<'a> {
+    fn new(searcher: &'a Searcher) -> Statistics<'a> {
+        Statistics {
+            searcher,
+            doc_freqs: RefCell::default(),
+            tokens: RefCell::default(),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        if let Some(n) = self.tokens.borrow().get(&field) {
+            return Ok(*n);
+        }
+        let n = self.searcher.total_num_tokens(field)?;
+        self.tokens.borrow_mut().insert(field, n);
+        Ok(n)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(n) = self.doc_freqs.borrow().get(term) {
+            return Ok(*n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        Ok(n)
+    }
+}
+
+/// One clause, ready to score: its weight, boost, field tag and upper bound.
+struct Prepared {
+    weight: Box<dyn Weight>,
+    boost: Score,
+    tag: u32,
+    bound: Score,
+}
+
+/// A bonus clause, with the slot matches it cannot do without: `(slot, field tag)` pairs, one
+/// for each of its terms that is a slot's clause in the same field.
+struct Bonus {
+    clause: Prepared,
+    needs: Vec<(usize, u32)>,
+}
+
+/// The weights of a ranking, shared by every segment and range.
+struct Weights {
+    /// Clauses and extras of each slot.
+    slots: Vec<(Vec<Prepared>, Vec<Prepared>)>,
+    /// Other required queries and their bounds (infinite: unknown).
+    others: Vec<(Box<dyn Weight>, Score)>,
+    /// Largest bound first.
+    bonuses: Vec<Bonus>,
+}
+
+impl Weights {
+    fn new(searcher: &Searcher, ranking: &Ranking<'_>) -> tantivy::Result<Weights> {
+        let stats = Statistics::new(searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(&stats, searcher);
+        let has_docs = searcher.num_docs() > 0;
+        let mut prepare = |c: &Clause| -> tantivy::Result<Prepared> {
+            let bound = if c.terms.is_empty() || !has_docs {
+                0.0
+            } else {
+                Bm25Weight::for_terms(&stats, &c.terms)?.max_score()
+            };
+            Ok(Prepared {
+                weight: c.query.weight(scoring)?,
+                boost: c.boost,
+                tag: c.terms.first().map_or(u32::MAX, |t| tag(t.field())),
+                // A little headroom for rounding in the scorers.
+                bound: bound * c.boost * 1.001 + 1e-4,
+            })
+        };
+        let mut slots = Vec::with_capacity(ranking.slots.len());
+        for s in ranking.slots {
+            let clauses = s
+                .clauses
+                .iter()
+                .map(&mut prepare)
+                .collect::<Result<_, _>>()?;
+            let extras = s
+                .extras
+                .iter()
+                .map(&mut prepare)
+                .collect::<Result<_, _>>()?;
+            slots.push((clauses, extras));
+        }
+        let mut bonuses = Vec::with_capacity(ranking.bonuses.len());
+        for b in ranking.bonuses {
+            if b.terms.is_empty() || !has_docs {
+                continue;
+            }
+            let needs = b
+                .folded
+                .iter()
+                .filter_map(|t| {
+                    ranking.slots.iter().position(|s| {
+                        s.clauses
+                            .iter()
+                            .any(|c| c.terms.len() == 1 && c.terms[0] == *t)
+                    })
+                })
+                .map(|s| (s, tag(b.folded[0].field())))
+                .collect();
+            bonuses.push(Bonus {
+                clause: prepare(b)?,
+                needs,
+            });
+        }
+        bonuses.sort_by(|a, b| b.clause.bound.total_cmp(&a.clause.bound));
+        let others = ranking
+            .others
+            .iter()
+            .map(|(q, bound)| Ok((q.weight(scoring)?, bound.unwrap_or(Score::INFINITY))))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Weights {
+            slots,
+            others,
+            bonuses,
+        })
+    }
+
+    /// The scorers of one segment, or `None` when a required part matches nothing in it.
+    fn scorers(&self, reader: &SegmentReader) -> tantivy::Result<Option<Conjunction>> {
+        let subs = |ps: &[Prepared]| -> tantivy::Result<Vec<Sub>> {
+            let mut v = Vec::with_capacity(ps.len());
+            for p in ps {
+                let scorer = p.weight.scorer(reader, p.boost)?;
+                if scorer.doc() != TERMINATED {
+                    v.push(Sub {
+                        scorer,
+                        tag: p.tag,
+                        bound: p.bound,
+                    });
+                }
+            }
+            Ok(v)
+        };
+        let mut slots = Vec::with_capacity(self.slots.len());
+        for (clauses, extras) in &self.slots {
+            let clauses = subs(clauses)?;
+            if clauses.is_empty() {
+                return Ok(None);
+            }
+            slots.push(SumScorer::new(clauses, subs(extras)?));
+        }
+        let mut others = Vec::with_capacity(self.others.len());
+        for (weight, bound) in &self.others {
+            let scorer = weight.scorer(reader, 1.0)?;
+            if scorer.doc() == TERMINATED {
+                return Ok(None);
+            }
+            others.push((scorer, *bound));
+        }
+        if slots.is_empty() && others.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Conjunction::new(slots, others)))
+    }
+}
+
+/// The documents matching every slot and every other scorer, led by the cheapest.
+struct Conjunction {
+    slots: Vec<SumScorer>,
+    others: Vec<(Box<dyn Scorer>, Score)>,
+    /// Members by cost, cheapest first: `i < slots.len()` a slot, else an other.
+    order: Vec<usize>,
+    /// The bound of the others together.
+    others_bound: Score,
+    doc: DocId,
+}
+
+impl Conjunction {
+    fn new(slots: Vec<SumScorer>, others: Vec<(Box<dyn Scorer>, Score)>) -> Conjunction {
+        let mut c = Conjunction {
+            others_bound: others.iter().map(|(_, b)| *b).sum(),
+            order: (0..slots.len() + others.len()).collect(),
+            slots,
+            others,
+            doc: 0,
+        };
+        let costs: Vec<u64> = (0..c.order.len()).map(|i| c.cost_of(i)).collect();
+        c.order.sort_by_key(|&i| costs[i]);
+        c.doc = c.align(c.member_doc(c.order[0]));
+        c
+    }
+
+    fn member_doc(&self, i: usize) -> DocId {
+        match self.slots.get(i) {
+            Some(s) => s.doc(),
+            None => self.others[i - self.slots.len()].0.doc(),
+        }
+    }
+
+    fn cost_of(&self, i: usize) -> u64 {
+        match self.slots.get(i) {
+            Some(s) => s.cost(),
+            None => self.others[i - self.slots.len()].0.cost(),
+        }
+    }
+
+    fn seek_member(&mut self, i: usize, target: DocId) -> DocId {
+        let n = self.slots.len();
+        match self.slots.get_mut(i) {
+            Some(s) => s.seek(target),
+            None => self.others[i - n].0.seek(target),
+        }
+    }
+
+    /// The cost of the leading member: how many candidates the conjunction visits at most.
+    fn cost(&self) -> u64 {
+        self.cost_of(self.order[0])
+    }
+
+    /// The first document at or after `candidate` that every member matches; the leader must
+    /// already be at `candidate`.
+    fn align(&mut self, mut candidate: DocId) -> DocId {
+        let leader = self.order[0];
+        'candidates: while candidate != TERMINATED {
+            for k in 1..self.order.len() {
+                let i = self.order[k];
+                let d = self.seek_member(i, candidate);
+                if d > candidate {
+                    candidate = self.seek_member(leader, d);
+                    continue 'candidates;
+                }
+            }
+            break;
+        }
+        candidate
+    }
+
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let leader = self.order[0];
+        let next = match self.slots.get_mut(leader) {
+            Some(s) => s.advance(),
+            None => self.others[leader - self.slots.len()].0.advance(),
+        };
+        self.doc = self.align(next);
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let first = self.seek_member(self.order[0], target);
+        self.doc = self.align(first);
+        self.doc
+    }
+
+    /// The fields each slot matched the current document in (into `masks`), and the most its
+    /// required score can be.
+    fn matched(&self, masks: &mut [u32]) -> Score {
+        let mut bound = self.others_bound;
+        for (m, s) in masks.iter_mut().zip(&self.slots) {
+            let (mask, b) = s.matched();
+            *m = mask;
+            bound += b;
+        }
+        bound
+    }
+
+    /// The required score of the current document.
+    fn score(&mut self) -> Score {
+        let mut total = 0.0;
+        for s in &mut self.slots {
+            total += s.score();
+        }
+        for (s, _) in &mut self.others {
+            total += s.score();
+        }
+        total
+    }
 }
 
 /// [`rank`], cutting segments of at least `min_split` documents per thread into ranges when
 /// the query's leading clause costs at least `split_cost`.
 fn rank_split(
     searcher: &Searcher,
-    required: &dyn Query,
-    bonuses: &[Bonus],
+    ranking: &Ranking<'_>,
     fetch: usize,
     min_split: u32,
     split_cost: u64,
 ) -> tantivy::Result<Ranked> {
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let required = required.weight(scoring)?;
-    let has_docs = searcher.num_docs() > 0;
-    let mut clauses: Vec<(Box<dyn Weight>, Score, Score)> = Vec::with_capacity(bonuses.len());
-    for b in bonuses {
-        if b.terms.is_empty() || !has_docs {
-            continue;
-        }
-        let bound = Bm25Weight::for_terms(searcher, &b.terms)?
-            .boost_by(b.boost)
-            .max_score();
-        clauses.push((b.query.weight(scoring)?, b.boost, bound));
-    }
-    // Largest bounds first: the remaining bound shrinks fastest.
-    clauses.sort_by(|a, b| b.2.total_cmp(&a.2));
-    // remaining[i]: the most that clauses i.. can add.
-    let mut remaining = vec![0.0; clauses.len() + 1];
-    for i in (0..clauses.len()).rev() {
-        // A little headroom for rounding in the scorers.
-        remaining[i] = remaining[i + 1] + clauses[i].2 * 1.001 + 1e-4;
-    }
+    let weights = Weights::new(searcher, ranking)?;
     // Large segments are cut into ranges searched in parallel; they share the page's
     // threshold (the best `fetch` scores one range has seen bound what the page needs).
     let parts = rayon::current_num_threads().max(1) as u32;
@@ -92,16 +392,18 @@ fn rank_split(
     let mut cost = 0u64;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let max_doc = reader.max_doc();
-        let scorer = required.scorer(reader, 1.0)?;
-        cost = cost.saturating_add(scorer.cost());
+        let Some(conjunction) = weights.scorers(reader)? else {
+            continue;
+        };
+        cost = cost.saturating_add(conjunction.cost());
         // Only a query with many candidates is worth the threads: its leading clause's cost.
-        let n = if max_doc >= min_split.saturating_mul(parts) && scorer.cost() >= split_cost {
+        let n = if max_doc >= min_split.saturating_mul(parts) && conjunction.cost() >= split_cost {
             parts
         } else {
             1
         };
         if n == 1 {
-            ranges.push((ord, 0, max_doc, Some(scorer)));
+            ranges.push((ord, 0, max_doc, Some(conjunction)));
             continue;
         }
         for i in 0..n {
@@ -113,9 +415,7 @@ fn rank_split(
     let shared = AtomicU32::new(0);
     let context = Context {
         searcher,
-        required: &*required,
-        clauses: &clauses,
-        remaining: &remaining,
+        weights: &weights,
         fetch,
         shared: &shared,
     };
@@ -125,12 +425,12 @@ fn rank_split(
     let results: Vec<tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)>> = if parallel {
         ranges
             .into_par_iter()
-            .map(|(ord, start, end, scorer)| context.range(ord, start, end, scorer))
+            .map(|(ord, start, end, c)| context.range(ord, start, end, c))
             .collect()
     } else {
         ranges
             .into_iter()
-            .map(|(ord, start, end, scorer)| context.range(ord, start, end, scorer))
+            .map(|(ord, start, end, c)| context.range(ord, start, end, c))
             .collect()
     };
     let mut total = 0usize;
@@ -145,22 +445,13 @@ fn rank_split(
     Ok(Ranked { total, top })
 }
 
-/// Segments smaller than this many documents per thread are searched whole.
-const MIN_SPLIT: u32 = 16_384;
-
-/// Queries whose leading clause has fewer candidates than this are searched in one thread.
-const SPLIT_COST: u64 = 20_000;
-
-/// A segment's range of documents, with the required scorer when it is already built.
-type Range = (usize, DocId, DocId, Option<Box<dyn Scorer>>);
+/// A segment's range of documents, with its conjunction when it is already built.
+type Range = (usize, DocId, DocId, Option<Conjunction>);
 
 /// What every range of a ranking shares.
 struct Context<'a> {
     searcher: &'a Searcher,
-    required: &'a dyn Weight,
-    /// (weight, boost, upper bound), largest bound first.
-    clauses: &'a [(Box<dyn Weight>, Score, Score)],
-    remaining: &'a [Score],
+    weights: &'a Weights,
     fetch: usize,
     /// The best known page threshold (bits of a non-negative f32; 0: none yet).
     shared: &'a AtomicU32,
@@ -173,30 +464,39 @@ impl Context<'_> {
         ord: usize,
         start: DocId,
         end: DocId,
-        scorer: Option<Box<dyn Scorer>>,
+        conjunction: Option<Conjunction>,
     ) -> tantivy::Result<(usize, BinaryHeap<Reverse<Entry>>)> {
         let reader = self.searcher.segment_reader(ord as u32);
         let fetch = self.fetch;
-        let mut scorer = match scorer {
-            Some(s) => s,
-            None => self.required.scorer(reader, 1.0)?,
+        let mut required = match conjunction {
+            Some(c) => c,
+            None => match self.weights.scorers(reader)? {
+                Some(c) => c,
+                None => return Ok((0, BinaryHeap::new())),
+            },
         };
+        let bonuses = &self.weights.bonuses;
         // A bonus clause's scorer (for a phrase: term lookups and position readers) is built
         // the first time a document needs that clause; a pruned clause never costs anything.
         let mut optional: Vec<Option<Box<dyn Scorer>>> = std::iter::repeat_with(|| None)
-            .take(self.clauses.len())
+            .take(bonuses.len())
             .collect();
+        let mut masks = vec![0u32; required.slots.len()];
+        // Per document: the bonuses it can earn, and the most those from the i-th on can add.
+        let mut possible: Vec<usize> = Vec::with_capacity(bonuses.len());
+        let mut remaining: Vec<Score> = Vec::with_capacity(bonuses.len() + 1);
         let alive = reader.alive_bitset();
         let mut total = 0usize;
         let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
-        let mut doc: DocId = scorer.doc();
+        let mut doc: DocId = required.doc;
         if doc < start {
-            doc = scorer.seek(start);
+            doc = required.seek(start);
         }
         while doc < end {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 total += 1;
-                let local = if heap.len() >= fetch {
+                let full = heap.len() >= fetch;
+                let local = if full {
                     heap.peek().map_or(Score::NEG_INFINITY, |e| e.0.0)
                 } else {
                     Score::NEG_INFINITY
@@ -207,39 +507,55 @@ impl Context<'_> {
                 } else {
                     local
                 };
-                let mut score = scorer.score();
-                for (i, slot) in optional.iter_mut().enumerate() {
-                    if score + self.remaining[i] <= threshold {
-                        break;
-                    }
-                    let clause = match slot {
-                        Some(clause) => clause,
-                        None => {
-                            let (weight, boost, _) = &self.clauses[i];
-                            slot.insert(weight.scorer(reader, *boost)?)
-                        }
-                    };
-                    if clause.doc() < doc {
-                        clause.seek(doc);
-                    }
-                    if clause.doc() == doc {
-                        score += clause.score();
+                let mut bound = required.matched(&mut masks);
+                possible.clear();
+                for (i, b) in bonuses.iter().enumerate() {
+                    if b.needs.iter().all(|&(s, t)| masks[s] & t != 0) {
+                        possible.push(i);
+                        bound += b.clause.bound;
                     }
                 }
-                if score > threshold && fetch > 0 {
-                    heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
-                    if heap.len() > fetch {
-                        heap.pop();
+                if bound > threshold && fetch > 0 {
+                    let mut score = required.score();
+                    remaining.clear();
+                    remaining.resize(possible.len() + 1, 0.0);
+                    for k in (0..possible.len()).rev() {
+                        remaining[k] = remaining[k + 1] + bonuses[possible[k]].clause.bound;
                     }
-                    if heap.len() >= fetch
-                        && let Some(Reverse(Entry(t, _))) = heap.peek()
-                        && *t > 0.0
-                    {
-                        self.shared.fetch_max(t.to_bits(), AtomicOrdering::Relaxed);
+                    for (k, &i) in possible.iter().enumerate() {
+                        if score + remaining[k] <= threshold {
+                            break;
+                        }
+                        let slot = &mut optional[i];
+                        let clause = match slot {
+                            Some(clause) => clause,
+                            None => {
+                                let c = &bonuses[i].clause;
+                                slot.insert(c.weight.scorer(reader, c.boost)?)
+                            }
+                        };
+                        if clause.doc() < doc {
+                            clause.seek(doc);
+                        }
+                        if clause.doc() == doc {
+                            score += clause.score();
+                        }
+                    }
+                    if score > threshold {
+                        heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
+                        if heap.len() > fetch {
+                            heap.pop();
+                        }
+                        if heap.len() >= fetch
+                            && let Some(Reverse(Entry(t, _))) = heap.peek()
+                            && *t > 0.0
+                        {
+                            self.shared.fetch_max(t.to_bits(), AtomicOrdering::Relaxed);
+                        }
                     }
                 }
             }
-            doc = scorer.advance();
+            doc = required.advance();
         }
         Ok((total, heap))
     }
@@ -250,12 +566,45 @@ mod tests {
     use super::*;
     use crate::search::union::SumQuery;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
+    use tantivy::query::{
+        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, TermQuery,
+    };
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{Index, IndexWriter, Term, doc};
 
+    fn term_clause(f: Field, w: &str, boost: Score) -> Clause {
+        let t = Term::from_field_text(f, w);
+        Clause {
+            query: Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+            terms: vec![t.clone()],
+            folded: vec![Term::from_field_text(f, &w.replace('ũ', "u"))],
+            boost,
+        }
+    }
+
+    fn phrase_clause(f: Field, words: &[&str], boost: Score) -> Clause {
+        let terms: Vec<Term> = words.iter().map(|w| Term::from_field_text(f, w)).collect();
+        Clause {
+            query: Box::new(PhraseQuery::new(terms.clone())),
+            folded: words
+                .iter()
+                .map(|w| Term::from_field_text(f, &w.replace('ũ', "u")))
+                .collect(),
+            terms,
+            boost,
+        }
+    }
+
+    fn boosted_all(cs: &[Clause]) -> Vec<Box<dyn Query>> {
+        cs.iter()
+            .map(|c| Box::new(BoostQuery::new(c.query.box_clone(), c.boost)) as Box<dyn Query>)
+            .collect()
+    }
+
     /// The same total and the same best hits, with the same scores, as tantivy scoring the
-    /// required clauses and every bonus for every matching document.
+    /// required clauses and every bonus for every matching document: with slots (and their
+    /// extras), a restriction, bonuses that need slot matches and bonuses that need none, and
+    /// in the any-word form where the whole required query is one opaque clause.
     #[test]
     fn ranks_like_scoring_everything() {
         let mut builder = Schema::builder();
@@ -263,7 +612,10 @@ mod tests {
         let body = builder.add_text_field("body", TEXT);
         let index = Index::create_in_ram(builder.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let vocab = ["vu", "van", "hoa", "bac", "lieu", "so", "xa", "tinh"];
+        // "vũ" always comes with "vu" in the same field, as an exact form with its folded one.
+        let vocab = [
+            "vu", "vũ vu", "van", "hoa", "bac", "lieu", "so", "xa", "tinh",
+        ];
         let mut state = 7u64;
         let mut next = || {
             state = state
@@ -287,81 +639,158 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let term = |f, w: &str| Term::from_field_text(f, w);
-        let tq = |f, w: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(term(f, w), IndexRecordOption::WithFreqs))
+        let slot = |w: &str| SlotClauses {
+            clauses: vec![term_clause(title, w, 3.0), term_clause(body, w, 1.0)],
+            extras: if w == "vu" {
+                vec![term_clause(title, "vũ", 1.5), term_clause(body, "vũ", 0.5)]
+            } else {
+                Vec::new()
+            },
         };
-        let slot = |w: &str| -> Box<dyn Query> {
-            Box::new(SumQuery::new(vec![tq(title, w), tq(body, w)]))
-        };
-        let required: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, slot("vu")),
-            (Occur::Must, slot("hoa")),
-        ]));
-        let phrase = |f| -> Box<dyn Query> {
-            Box::new(PhraseQuery::new(vec![
-                term(f, "vu"),
-                term(f, "van"),
-                term(f, "hoa"),
+        let slots = vec![slot("vu"), slot("hoa")];
+        let bonuses = vec![
+            phrase_clause(title, &["vu", "van", "hoa"], 10.0),
+            phrase_clause(body, &["vu", "van", "hoa"], 3.0),
+            phrase_clause(title, &["vũ", "vu"], 2.0),
+            term_clause(title, "bac", 0.3),
+            term_clause(body, "hoa", 0.7),
+        ];
+        let slot_queries: Vec<Box<dyn Query>> = slots
+            .iter()
+            .map(|s| {
+                Box::new(SumQuery::with_extras(
+                    boosted_all(&s.clauses),
+                    boosted_all(&s.extras),
+                )) as Box<dyn Query>
+            })
+            .collect();
+        let excluded: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(title, "xa"),
+            IndexRecordOption::Basic,
+        ));
+        let restrict: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, excluded.box_clone()),
+            ])),
+            0.0,
+        ));
+        let bonus_sum: Box<dyn Query> = Box::new(SumQuery::new(boosted_all(&bonuses)));
+        let full = |occur: Occur, restricted: bool| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = slot_queries
+                .iter()
+                .map(|q| (occur, q.box_clone()))
+                .collect();
+            if restricted {
+                clauses.push((Occur::MustNot, excluded.box_clone()));
+            }
+            let required = BooleanQuery::new(clauses);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(required) as Box<dyn Query>),
+                (Occur::Should, bonus_sum.box_clone()),
             ]))
         };
-        let bonuses = vec![
-            Bonus {
-                query: phrase(title),
-                terms: vec![term(title, "vu"), term(title, "van"), term(title, "hoa")],
-                boost: 10.0,
-            },
-            Bonus {
-                query: phrase(body),
-                terms: vec![term(body, "vu"), term(body, "van"), term(body, "hoa")],
-                boost: 3.0,
-            },
-            Bonus {
-                query: tq(title, "bac"),
-                terms: vec![term(title, "bac")],
-                boost: 0.3,
-            },
-        ];
-        let full = BooleanQuery::new(vec![
-            (Occur::Must, required.box_clone()),
+        let any_word: Box<dyn Query> = Box::new(BooleanQuery::new(
+            slot_queries
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+        ));
+        let cases: Vec<(&str, Ranking<'_>, Box<dyn Query>)> = vec![
             (
-                Occur::Should,
-                Box::new(SumQuery::new(
-                    bonuses
-                        .iter()
-                        .map(|b| {
-                            Box::new(BoostQuery::new(b.query.box_clone(), b.boost))
-                                as Box<dyn Query>
-                        })
-                        .collect(),
-                )),
+                "slots",
+                Ranking {
+                    slots: &slots,
+                    others: Vec::new(),
+                    bonuses: &bonuses,
+                },
+                full(Occur::Must, false),
             ),
-        ]);
-        for (fetch, min_split, split_cost) in [
-            (1, MIN_SPLIT, 0),
-            (10, MIN_SPLIT, 0),
-            (50, MIN_SPLIT, 0),
-            (1, 64, 0),
-            (10, 64, 0),
-            (50, 64, 0),
-            (1, MIN_SPLIT, u64::MAX),
-            (10, MIN_SPLIT, u64::MAX),
-        ] {
-            // min_split 64: the segments are cut into ranges ranked in parallel; split_cost
-            // u64::MAX: the two segments are ranked one after the other on this thread.
-            let ranked = rank_split(
-                &searcher, &*required, &bonuses, fetch, min_split, split_cost,
-            )
-            .unwrap();
-            let (count, expected) = searcher
-                .search(&full, &(Count, TopDocs::with_limit(fetch).order_by_score()))
-                .unwrap();
-            assert_eq!(ranked.total, count);
-            assert!(count > 100, "the test needs many matches to prune");
-            let scores = |v: &[(Score, DocAddress)]| -> Vec<i64> {
-                v.iter().map(|(s, _)| (s * 1e4).round() as i64).collect()
-            };
-            assert_eq!(scores(&ranked.top), scores(&expected), "fetch {fetch}");
+            (
+                "slots and a restriction",
+                Ranking {
+                    slots: &slots,
+                    others: vec![(&*restrict, Some(0.0))],
+                    bonuses: &bonuses,
+                },
+                full(Occur::Must, true),
+            ),
+            (
+                "any word",
+                Ranking {
+                    slots: &[],
+                    others: vec![(&*any_word, None)],
+                    bonuses: &bonuses,
+                },
+                full(Occur::Should, false),
+            ),
+        ];
+        for (name, ranking, expected_query) in &cases {
+            for (fetch, min_split, split_cost) in [
+                (1, MIN_SPLIT, 0),
+                (10, MIN_SPLIT, 0),
+                (50, MIN_SPLIT, 0),
+                (1, 64, 0),
+                (10, 64, 0),
+                (50, 64, 0),
+                (1, MIN_SPLIT, u64::MAX),
+                (10, MIN_SPLIT, u64::MAX),
+            ] {
+                // min_split 64: the segments are cut into ranges ranked in parallel; split_cost
+                // u64::MAX: the two segments are ranked one after the other on this thread.
+                let ranked = rank_split(&searcher, ranking, fetch, min_split, split_cost).unwrap();
+                let (count, expected) = searcher
+                    .search(
+                        &**expected_query,
+                        &(Count, TopDocs::with_limit(fetch).order_by_score()),
+                    )
+                    .unwrap();
+                assert_eq!(ranked.total, count, "{name}");
+                assert!(count > 100, "the test needs many matches to prune");
+                let scores = |v: &[(Score, DocAddress)]| -> Vec<i64> {
+                    v.iter().map(|(s, _)| (s * 1e3).round() as i64).collect()
+                };
+                assert_eq!(
+                    scores(&ranked.top),
+                    scores(&expected),
+                    "{name}, fetch {fetch}"
+                );
+            }
         }
+    }
+
+    /// A bonus clause's needs are the slots whose clause is its folded term in its field.
+    #[test]
+    fn bonuses_need_the_slots_of_their_terms() {
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", TEXT);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer
+            .add_document(doc!(title => "vu van hoa", body => "vu hoa"))
+            .unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let slot = |w: &str| SlotClauses {
+            clauses: vec![term_clause(title, w, 3.0), term_clause(body, w, 1.0)],
+            extras: Vec::new(),
+        };
+        let slots = vec![slot("vu"), slot("hoa")];
+        let bonuses = vec![
+            phrase_clause(title, &["vũ", "van", "hoa"], 10.0),
+            term_clause(body, "lieu", 1.0),
+        ];
+        let ranking = Ranking {
+            slots: &slots,
+            others: Vec::new(),
+            bonuses: &bonuses,
+        };
+        let weights = Weights::new(&searcher, &ranking).unwrap();
+        let mut needs: Vec<Vec<(usize, u32)>> =
+            weights.bonuses.iter().map(|b| b.needs.clone()).collect();
+        needs.sort();
+        // "van" is in no slot: only "vu" (slot 0) and "hoa" (slot 1) in the title are needed.
+        assert_eq!(needs, vec![vec![], vec![(0, tag(title)), (1, tag(title))]]);
     }
 }

@@ -77,12 +77,12 @@ struct SumWeight {
 
 impl Weight for SumWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let live = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+        let live = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Sub>> {
             let mut scorers = Vec::with_capacity(weights.len());
             for w in weights {
                 let s = w.scorer(reader, boost)?;
                 if s.doc() != TERMINATED {
-                    scorers.push(s);
+                    scorers.push(Sub::plain(s));
                 }
             }
             Ok(scorers)
@@ -91,7 +91,9 @@ impl Weight for SumWeight {
         let extras = live(&self.extras)?;
         Ok(match (scorers.len(), extras.is_empty()) {
             (0, _) => Box::new(EmptyScorer),
-            (1, true) => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
+            (1, true) => scorers
+                .pop()
+                .map_or_else(|| Box::new(EmptyScorer) as Box<dyn Scorer>, |s| s.scorer),
             _ => Box::new(SumScorer::new(scorers, extras)),
         })
     }
@@ -119,17 +121,39 @@ impl Weight for SumWeight {
 /// Tiny sets in the block of `DocSet::fill_bitset_block` (tantivy does not export the constant).
 const BLOCK_TINYSETS: usize = 16;
 
+/// One clause of a [`SumScorer`], with what a ranking knows about it: `tag`, a bit for its
+/// field, and `bound`, the most it can add to a score (0 where nobody asks).
+pub(crate) struct Sub {
+    pub scorer: Box<dyn Scorer>,
+    pub tag: u32,
+    pub bound: Score,
+}
+
+impl Sub {
+    pub(crate) fn plain(scorer: Box<dyn Scorer>) -> Sub {
+        Sub {
+            scorer,
+            tag: 0,
+            bound: 0.0,
+        }
+    }
+}
+
 /// The union of scorers, each moved only when the union passes its document.
-struct SumScorer {
-    scorers: Vec<Box<dyn Scorer>>,
+pub(crate) struct SumScorer {
+    scorers: Vec<Sub>,
     /// Score-only clauses, moved to a document when it is scored.
-    extras: Vec<Box<dyn Scorer>>,
+    extras: Vec<Sub>,
     doc: DocId,
 }
 
 impl SumScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>, extras: Vec<Box<dyn Scorer>>) -> SumScorer {
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+    pub(crate) fn new(scorers: Vec<Sub>, extras: Vec<Sub>) -> SumScorer {
+        let doc = scorers
+            .iter()
+            .map(|s| s.scorer.doc())
+            .min()
+            .unwrap_or(TERMINATED);
         SumScorer {
             scorers,
             extras,
@@ -142,15 +166,36 @@ impl SumScorer {
         let mut min = TERMINATED;
         let mut exhausted = false;
         for s in &self.scorers {
-            let d = s.doc();
+            let d = s.scorer.doc();
             exhausted |= d == TERMINATED;
             min = min.min(d);
         }
         if exhausted {
-            self.scorers.retain(|s| s.doc() != TERMINATED);
+            self.scorers.retain(|s| s.scorer.doc() != TERMINATED);
         }
         self.doc = min;
         min
+    }
+
+    /// The fields (tags) in which the current document matches, and the most its score can
+    /// be: the bounds of the clauses on it, and of the extras in those fields (an extra matches
+    /// only where a clause of its field does).
+    pub(crate) fn matched(&self) -> (u32, Score) {
+        let doc = self.doc;
+        let mut mask = 0;
+        let mut bound = 0.0;
+        for s in &self.scorers {
+            if s.scorer.doc() == doc {
+                mask |= s.tag;
+                bound += s.bound;
+            }
+        }
+        for s in &self.extras {
+            if s.tag & mask != 0 {
+                bound += s.bound;
+            }
+        }
+        (mask, bound)
     }
 }
 
@@ -161,8 +206,8 @@ impl DocSet for SumScorer {
         }
         let current = self.doc;
         for s in &mut self.scorers {
-            if s.doc() == current {
-                s.advance();
+            if s.scorer.doc() == current {
+                s.scorer.advance();
             }
         }
         self.settle()
@@ -173,8 +218,8 @@ impl DocSet for SumScorer {
             return self.doc;
         }
         for s in &mut self.scorers {
-            if s.doc() < target {
-                s.seek(target);
+            if s.scorer.doc() < target {
+                s.scorer.seek(target);
             }
         }
         self.settle()
@@ -183,7 +228,7 @@ impl DocSet for SumScorer {
     /// A block of documents for a counting intersection: the clauses' blocks together.
     fn fill_bitset_block(&mut self, min_doc: DocId, mask: &mut [TinySet; BLOCK_TINYSETS]) -> DocId {
         for s in &mut self.scorers {
-            s.fill_bitset_block(min_doc, mask);
+            s.scorer.fill_bitset_block(min_doc, mask);
         }
         self.settle()
     }
@@ -196,7 +241,7 @@ impl DocSet for SumScorer {
     fn size_hint(&self) -> u32 {
         self.scorers
             .iter()
-            .map(|s| s.size_hint())
+            .map(|s| s.scorer.size_hint())
             .max()
             .unwrap_or(0)
     }
@@ -204,7 +249,7 @@ impl DocSet for SumScorer {
     fn cost(&self) -> u64 {
         self.scorers
             .iter()
-            .map(|s| s.cost())
+            .map(|s| s.scorer.cost())
             .fold(0u64, u64::saturating_add)
     }
 }
@@ -214,16 +259,16 @@ impl Scorer for SumScorer {
         let doc = self.doc;
         let mut total = 0.0;
         for s in &mut self.scorers {
-            if s.doc() == doc {
-                total += s.score();
+            if s.scorer.doc() == doc {
+                total += s.scorer.score();
             }
         }
         for s in &mut self.extras {
-            if s.doc() < doc {
-                s.seek(doc);
+            if s.scorer.doc() < doc {
+                s.scorer.seek(doc);
             }
-            if s.doc() == doc {
-                total += s.score();
+            if s.scorer.doc() == doc {
+                total += s.scorer.score();
             }
         }
         total

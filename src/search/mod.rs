@@ -12,6 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
@@ -369,19 +370,27 @@ impl Searcher {
             }
             i = j;
         }
-        let mut page: Vec<Hit> = Vec::with_capacity(limit);
-        for (score, _, _, addr) in keyed.into_iter().skip(offset).take(limit) {
-            page.push(Hit {
-                rank: 0,
-                score,
-                snippet: Snippet::default(),
-                article: self.article_at(searcher, addr)?,
-            });
-        }
-        for (i, h) in page.iter_mut().enumerate() {
-            h.rank = offset + i + 1;
-            h.snippet = snippet::make(&h.article, highlight);
-        }
+        // Reading the page's articles and cutting their snippets (a scan of each text) are
+        // independent: they run side by side.
+        let page: Vec<(f32, DocAddress)> = keyed
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(score, _, _, addr)| (score, addr))
+            .collect();
+        let page = page
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (score, addr))| {
+                let article = self.article_at(searcher, addr)?;
+                Ok(Hit {
+                    rank: offset + i + 1,
+                    score,
+                    snippet: snippet::make(&article, highlight),
+                    article,
+                })
+            })
+            .collect::<Result<Vec<Hit>>>()?;
         Ok((total, page))
     }
 

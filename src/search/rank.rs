@@ -485,6 +485,7 @@ impl Context<'_> {
         // Per document: the bonuses it can earn, and the most those from the i-th on can add.
         let mut possible: Vec<usize> = Vec::with_capacity(bonuses.len());
         let mut remaining: Vec<Score> = Vec::with_capacity(bonuses.len() + 1);
+        let mut checked: Vec<Score> = Vec::with_capacity(bonuses.len());
         let alive = reader.alive_bitset();
         let mut total = 0usize;
         let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(fetch + 1);
@@ -515,43 +516,55 @@ impl Context<'_> {
                         bound += b.clause.bound;
                     }
                 }
-                if bound > threshold && fetch > 0 {
-                    let mut score = required.score();
-                    remaining.clear();
-                    remaining.resize(possible.len() + 1, 0.0);
-                    for k in (0..possible.len()).rev() {
-                        remaining[k] = remaining[k + 1] + bonuses[possible[k]].clause.bound;
+                if bound <= threshold || fetch == 0 {
+                    doc = required.advance();
+                    continue;
+                }
+                // The bonuses this document cannot reach the page without are checked before
+                // its slots are scored: most documents lack them and are left at that.
+                checked.clear();
+                for &i in &possible {
+                    let b = bonuses[i].clause.bound;
+                    if bound - b > threshold {
+                        break;
                     }
-                    for (k, &i) in possible.iter().enumerate() {
-                        if score + remaining[k] <= threshold {
-                            break;
-                        }
-                        let slot = &mut optional[i];
-                        let clause = match slot {
-                            Some(clause) => clause,
-                            None => {
-                                let c = &bonuses[i].clause;
-                                slot.insert(c.weight.scorer(reader, c.boost)?)
-                            }
-                        };
-                        if clause.doc() < doc {
-                            clause.seek(doc);
-                        }
-                        if clause.doc() == doc {
-                            score += clause.score();
-                        }
+                    let s = bonus_score(&mut optional[i], &bonuses[i].clause, reader, doc)?;
+                    checked.push(s);
+                    bound += s - b;
+                    if bound <= threshold {
+                        break;
                     }
-                    if score > threshold {
-                        heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
-                        if heap.len() > fetch {
-                            heap.pop();
-                        }
-                        if heap.len() >= fetch
-                            && let Some(Reverse(Entry(t, _))) = heap.peek()
-                            && *t > 0.0
-                        {
-                            self.shared.fetch_max(t.to_bits(), AtomicOrdering::Relaxed);
-                        }
+                }
+                if bound <= threshold {
+                    doc = required.advance();
+                    continue;
+                }
+                let mut score = required.score();
+                for s in &checked {
+                    score += s;
+                }
+                let rest = &possible[checked.len()..];
+                remaining.clear();
+                remaining.resize(rest.len() + 1, 0.0);
+                for k in (0..rest.len()).rev() {
+                    remaining[k] = remaining[k + 1] + bonuses[rest[k]].clause.bound;
+                }
+                for (k, &i) in rest.iter().enumerate() {
+                    if score + remaining[k] <= threshold {
+                        break;
+                    }
+                    score += bonus_score(&mut optional[i], &bonuses[i].clause, reader, doc)?;
+                }
+                if score > threshold {
+                    heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
+                    if heap.len() > fetch {
+                        heap.pop();
+                    }
+                    if heap.len() >= fetch
+                        && let Some(Reverse(Entry(t, _))) = heap.peek()
+                        && *t > 0.0
+                    {
+                        self.shared.fetch_max(t.to_bits(), AtomicOrdering::Relaxed);
                     }
                 }
             }
@@ -559,6 +572,28 @@ impl Context<'_> {
         }
         Ok((total, heap))
     }
+}
+
+/// The score of a bonus clause for `doc` (0 when it does not match), building its scorer the
+/// first time: a clause no document needs costs nothing.
+fn bonus_score(
+    scorer: &mut Option<Box<dyn Scorer>>,
+    clause: &Prepared,
+    reader: &SegmentReader,
+    doc: DocId,
+) -> tantivy::Result<Score> {
+    let scorer = match scorer {
+        Some(s) => s,
+        None => scorer.insert(clause.weight.scorer(reader, clause.boost)?),
+    };
+    if scorer.doc() < doc {
+        scorer.seek(doc);
+    }
+    Ok(if scorer.doc() == doc {
+        scorer.score()
+    } else {
+        0.0
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Snippets: the passage of an article that best shows why it matched, with the matched
 //! words marked by byte ranges (the presenter decides how to show them).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
@@ -56,34 +55,41 @@ fn best_window(text: &str, terms: &HashSet<String>) -> (usize, Snippet) {
 }
 
 fn window(text: &str, units: &[Unit], terms: &HashSet<String>) -> (usize, Snippet) {
-    let matched: Vec<(usize, usize, Cow<'_, str>)> = units
+    // A query has a few terms: comparing lengths first beats hashing every syllable.
+    let wanted: Vec<&str> = terms.iter().map(String::as_str).collect();
+    let id_of = |f: &str| wanted.iter().position(|t| t.len() == f.len() && *t == f);
+    // (start, end, term id) of every matched unit.
+    let matched: Vec<(usize, usize, usize)> = units
         .iter()
-        .filter_map(|u| {
-            let (start, end, f) = match u {
-                Unit::Syllable {
-                    folded, start, end, ..
-                } => (*start, *end, Cow::Borrowed(folded.as_str())),
-                Unit::Protected {
-                    norm, start, end, ..
-                } => (*start, *end, Cow::Owned(fold(norm))),
-                Unit::Break => return None,
-            };
-            terms.contains(f.as_ref()).then_some((start, end, f))
+        .filter_map(|u| match u {
+            Unit::Syllable {
+                folded, start, end, ..
+            } => id_of(folded).map(|id| (*start, *end, id)),
+            Unit::Protected {
+                norm, start, end, ..
+            } => id_of(&fold(norm)).map(|id| (*start, *end, id)),
+            Unit::Break => None,
         })
         .collect();
-    // Window start: the match that begins the densest span of distinct terms.
+    // Window start: the match that begins the densest span of distinct terms (the first such,
+    // with the span reaching every match that starts within two window widths).
     let mut best = (0usize, 0usize);
-    for (i, &(s, _, _)) in matched.iter().enumerate() {
-        let mut seen = HashSet::new();
-        for (ms, _, t) in &matched[i..] {
-            if *ms - s > WINDOW_CHARS * 2 {
-                break;
-            }
-            seen.insert(t.as_ref());
+    let mut counts = vec![0u32; wanted.len()];
+    let mut distinct = 0usize;
+    let mut j = 0;
+    for &(s, _, id) in &matched {
+        while j < matched.len() && matched[j].0 - s <= WINDOW_CHARS * 2 {
+            let c = &mut counts[matched[j].2];
+            distinct += usize::from(*c == 0);
+            *c += 1;
+            j += 1;
         }
-        if seen.len() > best.0 {
-            best = (seen.len(), s);
+        if distinct > best.0 {
+            best = (distinct, s);
         }
+        let c = &mut counts[id];
+        *c -= 1;
+        distinct -= usize::from(*c == 0);
     }
     let anchor = best.1;
     // Start a little before the first match, at a word boundary.
@@ -141,5 +147,42 @@ mod tests {
         let s = make(&article, &terms);
         let marked: Vec<&str> = s.marks.iter().map(|&(a, b)| &s.text[a..b]).collect();
         assert_eq!(marked, ["Vũ", "Văn", "Hoạ"]);
+    }
+
+    proptest::proptest! {
+        /// The window starts at the first match whose span (the matches starting within two
+        /// window widths of it) holds the most distinct terms, as counting each span afresh
+        /// finds.
+        #[test]
+        fn the_window_holds_the_most_distinct_terms(
+            words in proptest::collection::vec(0usize..12, 0..400)
+        ) {
+            let vocab = ["vu", "văn", "hoá", "bạc", "liêu", "sở", "xã", "tỉnh", "và", "của", "ở", "ra"];
+            let text = words.iter().map(|&w| vocab[w]).collect::<Vec<_>>().join(" ");
+            let terms: HashSet<String> =
+                ["van", "hoa", "xa", "ra"].iter().map(|s| s.to_string()).collect();
+            let units = crate::analyze::units::scan(&text);
+            let (score, snip) = window(&text, &units, &terms);
+            let starts: Vec<(usize, String)> = units
+                .iter()
+                .filter_map(|u| match u {
+                    Unit::Syllable { folded, start, .. } if terms.contains(folded) => {
+                        Some((*start, folded.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut expected = 0;
+            for (i, (s, _)) in starts.iter().enumerate() {
+                let span: HashSet<&String> = starts[i..]
+                    .iter()
+                    .take_while(|(m, _)| m - s <= WINDOW_CHARS * 2)
+                    .map(|(_, t)| t)
+                    .collect();
+                expected = expected.max(span.len());
+            }
+            proptest::prop_assert_eq!(score, expected);
+            proptest::prop_assert_eq!(snip.marks.is_empty(), expected == 0);
+        }
     }
 }

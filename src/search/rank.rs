@@ -22,7 +22,9 @@ use rayon::prelude::*;
 
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::Field;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED, Term,
+};
 
 use super::build::{Clause, SlotClauses};
 use super::union::{Sub, SumScorer};
@@ -575,24 +577,26 @@ impl Context<'_> {
 }
 
 /// The score of a bonus clause for `doc` (0 when it does not match), building its scorer the
-/// first time: a clause no document needs costs nothing.
+/// first time: a clause no document needs costs nothing. Each clause is asked about documents
+/// in increasing order, and only about them: a phrase checks the positions of the documents
+/// asked about, not of every document between two of them (`seek_danger`).
 fn bonus_score(
     scorer: &mut Option<Box<dyn Scorer>>,
     clause: &Prepared,
     reader: &SegmentReader,
     doc: DocId,
 ) -> tantivy::Result<Score> {
-    let scorer = match scorer {
-        Some(s) => s,
-        None => scorer.insert(clause.weight.scorer(reader, clause.boost)?),
+    let found = match scorer {
+        Some(s) => s.seek_danger(doc),
+        None => {
+            let (found, s) = clause.weight.scorer_danger(reader, doc, clause.boost)?;
+            *scorer = Some(s);
+            found
+        }
     };
-    if scorer.doc() < doc {
-        scorer.seek(doc);
-    }
-    Ok(if scorer.doc() == doc {
-        scorer.score()
-    } else {
-        0.0
+    Ok(match (found, scorer) {
+        (SeekDangerResult::Found, Some(s)) => s.score(),
+        _ => 0.0,
     })
 }
 

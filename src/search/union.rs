@@ -142,6 +142,9 @@ impl Sub {
 /// The union of scorers, each moved only when the union passes its document.
 pub(crate) struct SumScorer {
     scorers: Vec<Sub>,
+    /// The document each of `scorers` is on (`TERMINATED` once exhausted), kept here so that
+    /// finding the union's document and the clauses on it reads one array.
+    docs: Vec<DocId>,
     /// Score-only clauses, moved to a document when it is scored.
     extras: Vec<Sub>,
     doc: DocId,
@@ -149,32 +152,20 @@ pub(crate) struct SumScorer {
 
 impl SumScorer {
     pub(crate) fn new(scorers: Vec<Sub>, extras: Vec<Sub>) -> SumScorer {
-        let doc = scorers
-            .iter()
-            .map(|s| s.scorer.doc())
-            .min()
-            .unwrap_or(TERMINATED);
+        let docs: Vec<DocId> = scorers.iter().map(|s| s.scorer.doc()).collect();
+        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
         SumScorer {
             scorers,
+            docs,
             extras,
             doc,
         }
     }
 
-    /// Moves to the smallest document of the clauses; drops the exhausted ones.
+    /// Moves to the smallest document of the clauses.
     fn settle(&mut self) -> DocId {
-        let mut min = TERMINATED;
-        let mut exhausted = false;
-        for s in &self.scorers {
-            let d = s.scorer.doc();
-            exhausted |= d == TERMINATED;
-            min = min.min(d);
-        }
-        if exhausted {
-            self.scorers.retain(|s| s.scorer.doc() != TERMINATED);
-        }
-        self.doc = min;
-        min
+        self.doc = self.docs.iter().copied().min().unwrap_or(TERMINATED);
+        self.doc
     }
 
     /// The fields (tags) in which the current document matches, and the most its score can
@@ -184,8 +175,8 @@ impl SumScorer {
         let doc = self.doc;
         let mut mask = 0;
         let mut bound = 0.0;
-        for s in &self.scorers {
-            if s.scorer.doc() == doc {
+        for (s, &d) in self.scorers.iter().zip(&self.docs) {
+            if d == doc {
                 mask |= s.tag;
                 bound += s.bound;
             }
@@ -205,9 +196,9 @@ impl DocSet for SumScorer {
             return TERMINATED;
         }
         let current = self.doc;
-        for s in &mut self.scorers {
-            if s.scorer.doc() == current {
-                s.scorer.advance();
+        for (s, d) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *d == current {
+                *d = s.scorer.advance();
             }
         }
         self.settle()
@@ -217,9 +208,9 @@ impl DocSet for SumScorer {
         if self.doc >= target {
             return self.doc;
         }
-        for s in &mut self.scorers {
-            if s.scorer.doc() < target {
-                s.scorer.seek(target);
+        for (s, d) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *d < target {
+                *d = s.scorer.seek(target);
             }
         }
         self.settle()
@@ -227,8 +218,8 @@ impl DocSet for SumScorer {
 
     /// A block of documents for a counting intersection: the clauses' blocks together.
     fn fill_bitset_block(&mut self, min_doc: DocId, mask: &mut [TinySet; BLOCK_TINYSETS]) -> DocId {
-        for s in &mut self.scorers {
-            s.scorer.fill_bitset_block(min_doc, mask);
+        for (s, d) in self.scorers.iter_mut().zip(&mut self.docs) {
+            *d = s.scorer.fill_bitset_block(min_doc, mask);
         }
         self.settle()
     }
@@ -258,8 +249,8 @@ impl Scorer for SumScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
         let mut total = 0.0;
-        for s in &mut self.scorers {
-            if s.scorer.doc() == doc {
+        for (s, &d) in self.scorers.iter_mut().zip(&self.docs) {
+            if d == doc {
                 total += s.scorer.score();
             }
         }

@@ -9,6 +9,7 @@ pub mod union;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
@@ -183,7 +184,13 @@ pub struct Searcher {
     pub index: ArchiveIndex,
     reader: IndexReader,
     synonyms: Synonyms,
+    /// The filter keys of each filtered column's values, for the index state they were read
+    /// from (its generation): a batch of filtered queries reads each column's dictionary once.
+    filter_values: Mutex<(u64, HashMap<&'static str, FilterValues>)>,
 }
+
+/// A column's values with their filter keys: `(key, value)`.
+type FilterValues = Arc<Vec<(String, String)>>;
 
 impl Searcher {
     /// Opens the index at `dir`. `synonyms`: extra abbreviations, or the built-in table.
@@ -194,6 +201,7 @@ impl Searcher {
             index,
             reader,
             synonyms: synonyms.unwrap_or_else(|| Synonyms::builtin().clone()),
+            filter_values: Mutex::default(),
         })
     }
 
@@ -606,13 +614,52 @@ impl Searcher {
         &self,
         searcher: &TantivySearcher,
         field: Field,
-        name: &str,
+        name: &'static str,
         keys: &[String],
         prefix: bool,
     ) -> Result<Box<dyn Query>> {
-        let mut terms: HashSet<String> = HashSet::new();
-        // Values already judged (segments share most of them).
-        let mut judged: HashSet<Vec<u8>> = HashSet::new();
+        let values = self.filter_values(searcher, name)?;
+        let terms: HashSet<&str> = values
+            .iter()
+            .filter(|(k, _)| {
+                keys.iter().any(|key| {
+                    !key.is_empty()
+                        && (k == key
+                            || (prefix
+                                && k.starts_with(key.as_str())
+                                && k[key.len()..].starts_with(' ')))
+                })
+            })
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let terms: Vec<Term> = terms
+            .into_iter()
+            .map(|t| Term::from_field_text(field, t))
+            .collect();
+        Ok(Box::new(TermSetQuery::new(terms)))
+    }
+
+    /// Every value of the column `name`, with its [`filter_key`], read once per index state.
+    fn filter_values(
+        &self,
+        searcher: &TantivySearcher,
+        name: &'static str,
+    ) -> Result<FilterValues> {
+        let generation = searcher.generation().generation_id();
+        {
+            let cache = self
+                .filter_values
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if cache.0 == generation
+                && let Some(v) = cache.1.get(name)
+            {
+                return Ok(Arc::clone(v));
+            }
+        }
+        let mut values: Vec<(String, String)> = Vec::new();
+        // Values already seen (segments share most of them).
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
         for seg in searcher.segment_readers() {
             let Some(col) = seg.fast_fields().str(name)? else {
                 continue;
@@ -624,30 +671,24 @@ impl Searcher {
                 .map_err(|e| Error::Input(format!("unreadable index column {name}: {e}")))?;
             while stream.advance() {
                 let key = stream.key();
-                if !judged.insert(key.to_vec()) {
+                if !seen.insert(key.to_vec()) {
                     continue;
                 }
-                let Ok(value) = std::str::from_utf8(key) else {
-                    continue;
-                };
-                let k = filter_key(value);
-                let hit = keys.iter().any(|key| {
-                    !key.is_empty()
-                        && (k == *key
-                            || (prefix
-                                && k.starts_with(key.as_str())
-                                && k[key.len()..].starts_with(' ')))
-                });
-                if hit {
-                    terms.insert(value.to_string());
+                if let Ok(value) = std::str::from_utf8(key) {
+                    values.push((filter_key(value), value.to_string()));
                 }
             }
         }
-        let terms: Vec<Term> = terms
-            .into_iter()
-            .map(|t| Term::from_field_text(field, &t))
-            .collect();
-        Ok(Box::new(TermSetQuery::new(terms)))
+        let values = Arc::new(values);
+        let mut cache = self
+            .filter_values
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.0 != generation {
+            *cache = (generation, HashMap::new());
+        }
+        cache.1.insert(name, Arc::clone(&values));
+        Ok(values)
     }
 }
 

@@ -133,6 +133,8 @@ struct Prepared {
     boost: Score,
     tag: u32,
     bound: Score,
+    /// A phrase of several terms.
+    phrase: bool,
 }
 
 /// A bonus clause, with the slot matches it cannot do without: `(slot, field tag)` pairs, one
@@ -167,6 +169,7 @@ impl Weights {
                 weight: c.query.weight(scoring)?,
                 boost: c.boost,
                 tag: c.terms.first().map_or(u32::MAX, |t| tag(t.field())),
+                phrase: c.terms.len() > 1,
                 // A little headroom for rounding in the scorers.
                 bound: bound * c.boost * 1.001 + 1e-4,
             })
@@ -231,6 +234,7 @@ impl Weights {
                         scorer,
                         tag: p.tag,
                         bound: p.bound,
+                        phrase: p.phrase,
                     });
                 }
             }
@@ -281,6 +285,12 @@ impl Conjunction {
         };
         let costs: Vec<u64> = (0..c.order.len()).map(|i| c.cost_of(i)).collect();
         c.order.sort_by_key(|&i| costs[i]);
+        // The members after the leader are only asked about its candidates.
+        for k in 1..c.order.len() {
+            if let Some(s) = c.slots.get_mut(c.order[k]) {
+                s.checked();
+            }
+        }
         c.doc = c.align(c.member_doc(c.order[0]));
         c
     }
@@ -307,6 +317,16 @@ impl Conjunction {
         }
     }
 
+    /// Whether member `i` (not the leader) has `target`: `target` if so, else a lower bound of
+    /// its next document.
+    fn check_member(&mut self, i: usize, target: DocId) -> DocId {
+        let n = self.slots.len();
+        match self.slots.get_mut(i) {
+            Some(s) => s.check(target),
+            None => self.others[i - n].0.seek(target),
+        }
+    }
+
     /// The cost of the leading member: how many candidates the conjunction visits at most.
     fn cost(&self) -> u64 {
         self.cost_of(self.order[0])
@@ -319,7 +339,7 @@ impl Conjunction {
         'candidates: while candidate != TERMINATED {
             for k in 1..self.order.len() {
                 let i = self.order[k];
-                let d = self.seek_member(i, candidate);
+                let d = self.check_member(i, candidate);
                 if d > candidate {
                     candidate = self.seek_member(leader, d);
                     continue 'candidates;
@@ -483,6 +503,7 @@ impl Context<'_> {
         let mut optional: Vec<Option<Box<dyn Scorer>>> = std::iter::repeat_with(|| None)
             .take(bonuses.len())
             .collect();
+        let mut next_of: Vec<DocId> = vec![0; bonuses.len()];
         let mut masks = vec![0u32; required.slots.len()];
         // Per document: the bonuses it can earn, and the most those from the i-th on can add.
         let mut possible: Vec<usize> = Vec::with_capacity(bonuses.len());
@@ -530,7 +551,13 @@ impl Context<'_> {
                     if bound - b > threshold {
                         break;
                     }
-                    let s = bonus_score(&mut optional[i], &bonuses[i].clause, reader, doc)?;
+                    let s = bonus_score(
+                        &mut optional[i],
+                        &mut next_of[i],
+                        &bonuses[i].clause,
+                        reader,
+                        doc,
+                    )?;
                     checked.push(s);
                     bound += s - b;
                     if bound <= threshold {
@@ -555,7 +582,13 @@ impl Context<'_> {
                     if score + remaining[k] <= threshold {
                         break;
                     }
-                    score += bonus_score(&mut optional[i], &bonuses[i].clause, reader, doc)?;
+                    score += bonus_score(
+                        &mut optional[i],
+                        &mut next_of[i],
+                        &bonuses[i].clause,
+                        reader,
+                        doc,
+                    )?;
                 }
                 if score > threshold {
                     heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
@@ -579,13 +612,18 @@ impl Context<'_> {
 /// The score of a bonus clause for `doc` (0 when it does not match), building its scorer the
 /// first time: a clause no document needs costs nothing. Each clause is asked about documents
 /// in increasing order, and only about them: a phrase checks the positions of the documents
-/// asked about, not of every document between two of them (`seek_danger`).
+/// asked about, not of every document between two of them (`seek_danger`). `next`: the clause
+/// has no document before it (what its last miss said), so it is not asked about those.
 fn bonus_score(
     scorer: &mut Option<Box<dyn Scorer>>,
+    next: &mut DocId,
     clause: &Prepared,
     reader: &SegmentReader,
     doc: DocId,
 ) -> tantivy::Result<Score> {
+    if doc < *next {
+        return Ok(0.0);
+    }
     let found = match scorer {
         Some(s) => s.seek_danger(doc),
         None => {
@@ -594,10 +632,14 @@ fn bonus_score(
             found
         }
     };
-    Ok(match (found, scorer) {
-        (SeekDangerResult::Found, Some(s)) => s.score(),
-        _ => 0.0,
-    })
+    match (found, scorer) {
+        (SeekDangerResult::Found, Some(s)) => Ok(s.score()),
+        (SeekDangerResult::SeekLowerBound(n), _) => {
+            *next = n;
+            Ok(0.0)
+        }
+        _ => Ok(0.0),
+    }
 }
 
 #[cfg(test)]
@@ -686,7 +728,18 @@ mod tests {
                 Vec::new()
             },
         };
+        // A slot with a phrase alternative ("Bạc Liêu" in the body, or "tinh" in the title),
+        // checked after the others, and alone, where it leads.
+        let phrase_slot = || SlotClauses {
+            clauses: vec![
+                phrase_clause(body, &["bac", "lieu"], 1.0),
+                term_clause(title, "tinh", 2.0),
+            ],
+            extras: Vec::new(),
+        };
         let slots = vec![slot("vu"), slot("hoa")];
+        let with_phrase = vec![slot("vu"), phrase_slot(), slot("hoa")];
+        let phrase_alone = vec![phrase_slot()];
         let bonuses = vec![
             phrase_clause(title, &["vu", "van", "hoa"], 10.0),
             phrase_clause(body, &["vu", "van", "hoa"], 3.0),
@@ -694,15 +747,18 @@ mod tests {
             term_clause(title, "bac", 0.3),
             term_clause(body, "hoa", 0.7),
         ];
-        let slot_queries: Vec<Box<dyn Query>> = slots
-            .iter()
-            .map(|s| {
-                Box::new(SumQuery::with_extras(
-                    boosted_all(&s.clauses),
-                    boosted_all(&s.extras),
-                )) as Box<dyn Query>
-            })
-            .collect();
+        let queries_of = |slots: &[SlotClauses]| -> Vec<Box<dyn Query>> {
+            slots
+                .iter()
+                .map(|s| {
+                    Box::new(SumQuery::with_extras(
+                        boosted_all(&s.clauses),
+                        boosted_all(&s.extras),
+                    )) as Box<dyn Query>
+                })
+                .collect()
+        };
+        let slot_queries = queries_of(&slots);
         let excluded: Box<dyn Query> = Box::new(TermQuery::new(
             Term::from_field_text(title, "xa"),
             IndexRecordOption::Basic,
@@ -715,7 +771,7 @@ mod tests {
             0.0,
         ));
         let bonus_sum: Box<dyn Query> = Box::new(SumQuery::new(boosted_all(&bonuses)));
-        let full = |occur: Occur, restricted: bool| -> Box<dyn Query> {
+        let full_of = |slot_queries: &[Box<dyn Query>], occur: Occur, restricted: bool| {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = slot_queries
                 .iter()
                 .map(|q| (occur, q.box_clone()))
@@ -727,8 +783,9 @@ mod tests {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(required) as Box<dyn Query>),
                 (Occur::Should, bonus_sum.box_clone()),
-            ]))
+            ])) as Box<dyn Query>
         };
+        let full = |occur: Occur, restricted: bool| full_of(&slot_queries, occur, restricted);
         let any_word: Box<dyn Query> = Box::new(BooleanQuery::new(
             slot_queries
                 .iter()
@@ -753,6 +810,24 @@ mod tests {
                     bonuses: &bonuses,
                 },
                 full(Occur::Must, true),
+            ),
+            (
+                "slots with a phrase alternative",
+                Ranking {
+                    slots: &with_phrase,
+                    others: vec![(&*restrict, Some(0.0))],
+                    bonuses: &bonuses,
+                },
+                full_of(&queries_of(&with_phrase), Occur::Must, true),
+            ),
+            (
+                "a phrase slot alone",
+                Ranking {
+                    slots: &phrase_alone,
+                    others: Vec::new(),
+                    bonuses: &bonuses,
+                },
+                full_of(&queries_of(&phrase_alone), Occur::Must, false),
             ),
             (
                 "any word",

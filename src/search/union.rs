@@ -9,7 +9,9 @@
 //! `Should` union's: the sum of the matching clauses' scores.
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{
+    DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term,
+};
 use tantivy_common::TinySet;
 
 /// Matches documents matching any clause; scores them by the sum of the matching clauses.
@@ -127,6 +129,9 @@ pub(crate) struct Sub {
     pub scorer: Box<dyn Scorer>,
     pub tag: u32,
     pub bound: Score,
+    /// A phrase: finding its next match reads positions, so a checked union asks it only
+    /// about one document at a time (see [`SumScorer::check`]).
+    pub phrase: bool,
 }
 
 impl Sub {
@@ -135,6 +140,7 @@ impl Sub {
             scorer,
             tag: 0,
             bound: 0.0,
+            phrase: false,
         }
     }
 }
@@ -148,17 +154,102 @@ pub(crate) struct SumScorer {
     /// Score-only clauses, moved to a document when it is scored.
     extras: Vec<Sub>,
     doc: DocId,
+    /// Set by [`SumScorer::checked`]: the union is only asked whether it has a document.
+    checked: bool,
+    /// In a checked union: `doc` is a document the union has (not a lower bound).
+    known: bool,
+    /// In a checked union, the phrase clauses (asked one document at a time) and the others.
+    phrases: Vec<usize>,
+    terms: Vec<usize>,
+    /// Per phrase clause of a checked union: `None` while it is on a document of its own (its
+    /// `doc()` can be read); `Some(n)` after it was asked about a document it did not have:
+    /// it has none before `n`, and may only be asked about documents from `n` on.
+    asked: Vec<Option<DocId>>,
 }
 
 impl SumScorer {
     pub(crate) fn new(scorers: Vec<Sub>, extras: Vec<Sub>) -> SumScorer {
         let docs: Vec<DocId> = scorers.iter().map(|s| s.scorer.doc()).collect();
         let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
+        let (phrases, terms) = (0..scorers.len()).partition(|&i| scorers[i].phrase);
         SumScorer {
+            asked: vec![None; scorers.len()],
             scorers,
             docs,
             extras,
             doc,
+            checked: false,
+            known: true,
+            phrases,
+            terms,
+        }
+    }
+
+    /// Makes this union one that an intersection only asks about candidates ([`check`]), as
+    /// every member but the leading one is: its phrase clauses then check the positions of
+    /// the candidates that no other clause has, and of the matches that get scored, instead
+    /// of finding their own next match at every step.
+    ///
+    /// [`check`]: SumScorer::check
+    pub(crate) fn checked(&mut self) {
+        self.checked = !self.phrases.is_empty();
+    }
+
+    /// Whether the union has `target` (then it is on it and returns it); otherwise a lower
+    /// bound of its next document, greater than `target`. Targets must not decrease.
+    pub(crate) fn check(&mut self, target: DocId) -> DocId {
+        if !self.checked {
+            return self.seek(target);
+        }
+        if self.doc == target && self.known {
+            return target;
+        }
+        let mut next = TERMINATED;
+        for &i in &self.terms {
+            let d = &mut self.docs[i];
+            if *d < target {
+                *d = self.scorers[i].scorer.seek(target);
+            }
+            next = next.min(*d);
+        }
+        if next != target {
+            for k in 0..self.phrases.len() {
+                if self.ask(self.phrases[k], target) {
+                    next = target;
+                    break;
+                }
+            }
+            if next != target {
+                next = next.min(target + 1);
+            }
+        }
+        self.known = next == target;
+        self.doc = next;
+        next
+    }
+
+    /// Whether phrase clause `i` of a checked union has `target`.
+    fn ask(&mut self, i: usize, target: DocId) -> bool {
+        let scorer = &mut self.scorers[i].scorer;
+        match self.asked[i] {
+            None => {
+                let d = scorer.doc();
+                if d >= target {
+                    return d == target;
+                }
+            }
+            Some(next) if target < next => return false,
+            Some(_) => {}
+        }
+        match scorer.seek_danger(target) {
+            SeekDangerResult::Found => {
+                self.asked[i] = None;
+                true
+            }
+            SeekDangerResult::SeekLowerBound(next) => {
+                self.asked[i] = Some(next);
+                false
+            }
         }
     }
 
@@ -171,12 +262,23 @@ impl SumScorer {
     /// The fields (tags) in which the current document matches, and the most its score can
     /// be: the bounds of the clauses on it, and of the extras in those fields (an extra matches
     /// only where a clause of its field does).
+    ///
+    /// In a checked union, a phrase clause not yet asked about the document counts as
+    /// matching: asking would read positions, and the bound stays a bound.
     pub(crate) fn matched(&self) -> (u32, Score) {
         let doc = self.doc;
         let mut mask = 0;
         let mut bound = 0.0;
-        for (s, &d) in self.scorers.iter().zip(&self.docs) {
-            if d == doc {
+        for (i, (s, &d)) in self.scorers.iter().zip(&self.docs).enumerate() {
+            let on = if self.checked && s.phrase {
+                match self.asked[i] {
+                    None => s.scorer.doc() <= doc,
+                    Some(next) => next <= doc,
+                }
+            } else {
+                d == doc
+            };
+            if on {
                 mask |= s.tag;
                 bound += s.bound;
             }
@@ -249,9 +351,24 @@ impl Scorer for SumScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
         let mut total = 0.0;
-        for (s, &d) in self.scorers.iter_mut().zip(&self.docs) {
-            if d == doc {
-                total += s.scorer.score();
+        if self.checked {
+            for k in 0..self.terms.len() {
+                let i = self.terms[k];
+                if self.docs[i] == doc {
+                    total += self.scorers[i].scorer.score();
+                }
+            }
+            for k in 0..self.phrases.len() {
+                let i = self.phrases[k];
+                if self.ask(i, doc) {
+                    total += self.scorers[i].scorer.score();
+                }
+            }
+        } else {
+            for (s, &d) in self.scorers.iter_mut().zip(&self.docs) {
+                if d == doc {
+                    total += s.scorer.score();
+                }
             }
         }
         for s in &mut self.extras {

@@ -313,7 +313,7 @@ impl Conjunction {
         let n = self.slots.len();
         match self.slots.get_mut(i) {
             Some(s) => s.seek(target),
-            None => self.others[i - n].0.seek(target),
+            None => seek_at_least(&mut *self.others[i - n].0, target),
         }
     }
 
@@ -323,7 +323,7 @@ impl Conjunction {
         let n = self.slots.len();
         match self.slots.get_mut(i) {
             Some(s) => s.check(target),
-            None => self.others[i - n].0.seek(target),
+            None => seek_at_least(&mut *self.others[i - n].0, target),
         }
     }
 
@@ -395,6 +395,13 @@ impl Conjunction {
         }
         total
     }
+}
+
+/// Moves `scorer` to its first document at or after `target`, leaving it where it is when it
+/// is there already (tantivy's scorers may not be sought backwards).
+fn seek_at_least(scorer: &mut dyn Scorer, target: DocId) -> DocId {
+    let d = scorer.doc();
+    if d >= target { d } else { scorer.seek(target) }
 }
 
 /// [`rank`], cutting segments of at least `min_split` documents per thread into ranges when
@@ -763,10 +770,22 @@ mod tests {
             Term::from_field_text(title, "xa"),
             IndexRecordOption::Basic,
         ));
+        // A filter and an exclusion: an intersection, which tantivy does not let anyone seek
+        // backwards.
+        let filter: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(body, "so"),
+            IndexRecordOption::Basic,
+        ));
+        let filter2: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(body, "tinh"),
+            IndexRecordOption::Basic,
+        ));
         let restrict: Box<dyn Query> = Box::new(ConstScoreQuery::new(
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
                 (Occur::MustNot, excluded.box_clone()),
+                (Occur::Must, filter.box_clone()),
+                (Occur::Must, filter2.box_clone()),
             ])),
             0.0,
         ));
@@ -778,6 +797,12 @@ mod tests {
                 .collect();
             if restricted {
                 clauses.push((Occur::MustNot, excluded.box_clone()));
+                for f in [&filter, &filter2] {
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+                    ));
+                }
             }
             let required = BooleanQuery::new(clauses);
             Box::new(BooleanQuery::new(vec![

@@ -744,9 +744,11 @@ mod tests {
             ],
             extras: Vec::new(),
         };
-        let slots = vec![slot("vu"), slot("hoa")];
-        let with_phrase = vec![slot("vu"), phrase_slot(), slot("hoa")];
-        let phrase_alone = vec![phrase_slot()];
+        // Leaked: the cases below borrow them for the whole test.
+        let slots: &'static [SlotClauses] = Vec::leak(vec![slot("vu"), slot("hoa")]);
+        let with_phrase: &'static [SlotClauses] =
+            Vec::leak(vec![slot("vu"), phrase_slot(), slot("hoa")]);
+        let phrase_alone: &'static [SlotClauses] = Vec::leak(vec![phrase_slot()]);
         let bonuses = vec![
             phrase_clause(title, &["vu", "van", "hoa"], 10.0),
             phrase_clause(body, &["vu", "van", "hoa"], 3.0),
@@ -765,7 +767,7 @@ mod tests {
                 })
                 .collect()
         };
-        let slot_queries = queries_of(&slots);
+        let slot_queries = queries_of(slots);
         let excluded: Box<dyn Query> = Box::new(TermQuery::new(
             Term::from_field_text(title, "xa"),
             IndexRecordOption::Basic,
@@ -817,43 +819,28 @@ mod tests {
                 .map(|q| (Occur::Should, q.box_clone()))
                 .collect(),
         ));
+        let case = |name: &'static str, slots: &'static [SlotClauses], restricted: bool| {
+            let others = if restricted {
+                vec![(&*restrict, Some(0.0))]
+            } else {
+                Vec::new()
+            };
+            let ranking = Ranking {
+                slots,
+                others,
+                bonuses: &bonuses,
+            };
+            (
+                name,
+                ranking,
+                full_of(&queries_of(slots), Occur::Must, restricted),
+            )
+        };
         let cases: Vec<(&str, Ranking<'_>, Box<dyn Query>)> = vec![
-            (
-                "slots",
-                Ranking {
-                    slots: &slots,
-                    others: Vec::new(),
-                    bonuses: &bonuses,
-                },
-                full(Occur::Must, false),
-            ),
-            (
-                "slots and a restriction",
-                Ranking {
-                    slots: &slots,
-                    others: vec![(&*restrict, Some(0.0))],
-                    bonuses: &bonuses,
-                },
-                full(Occur::Must, true),
-            ),
-            (
-                "slots with a phrase alternative",
-                Ranking {
-                    slots: &with_phrase,
-                    others: vec![(&*restrict, Some(0.0))],
-                    bonuses: &bonuses,
-                },
-                full_of(&queries_of(&with_phrase), Occur::Must, true),
-            ),
-            (
-                "a phrase slot alone",
-                Ranking {
-                    slots: &phrase_alone,
-                    others: Vec::new(),
-                    bonuses: &bonuses,
-                },
-                full_of(&queries_of(&phrase_alone), Occur::Must, false),
-            ),
+            case("slots", slots, false),
+            case("slots and a restriction", slots, true),
+            case("slots with a phrase alternative", with_phrase, true),
+            case("a phrase slot alone", phrase_alone, false),
             (
                 "any word",
                 Ranking {

@@ -552,19 +552,22 @@ impl Context<'_> {
                 }
                 // The bonuses this document cannot reach the page without are checked before
                 // its slots are scored: most documents lack them and are left at that.
+                let mut ask = |i: usize| {
+                    bonus_score(
+                        &mut optional[i],
+                        &mut next_of[i],
+                        &bonuses[i].clause,
+                        reader,
+                        doc,
+                    )
+                };
                 checked.clear();
                 for &i in &possible {
                     let b = bonuses[i].clause.bound;
                     if bound - b > threshold {
                         break;
                     }
-                    let s = bonus_score(
-                        &mut optional[i],
-                        &mut next_of[i],
-                        &bonuses[i].clause,
-                        reader,
-                        doc,
-                    )?;
+                    let s = ask(i)?;
                     checked.push(s);
                     bound += s - b;
                     if bound <= threshold {
@@ -589,13 +592,7 @@ impl Context<'_> {
                     if score + remaining[k] <= threshold {
                         break;
                     }
-                    score += bonus_score(
-                        &mut optional[i],
-                        &mut next_of[i],
-                        &bonuses[i].clause,
-                        reader,
-                        doc,
-                    )?;
+                    score += ask(i)?;
                 }
                 if score > threshold {
                     heap.push(Reverse(Entry(score, DocAddress::new(ord as u32, doc))));
@@ -683,6 +680,16 @@ mod tests {
         }
     }
 
+    /// An index in RAM with a title and a body field, and its writer.
+    fn title_and_body() -> (Index, Field, Field, IndexWriter) {
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", TEXT);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        (index, title, body, writer)
+    }
+
     fn boosted_all(cs: &[Clause]) -> Vec<Box<dyn Query>> {
         cs.iter()
             .map(|c| Box::new(BoostQuery::new(c.query.box_clone(), c.boost)) as Box<dyn Query>)
@@ -695,11 +702,7 @@ mod tests {
     /// in the any-word form where the whole required query is one opaque clause.
     #[test]
     fn ranks_like_scoring_everything() {
-        let mut builder = Schema::builder();
-        let title = builder.add_text_field("title", TEXT);
-        let body = builder.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (index, title, body, mut writer) = title_and_body();
         // "vũ" always comes with "vu" in the same field, as an exact form with its folded one.
         let vocab = [
             "vu", "vũ vu", "van", "hoa", "bac", "lieu", "so", "xa", "tinh",
@@ -888,11 +891,7 @@ mod tests {
     /// A bonus clause's needs are the slots whose clause is its folded term in its field.
     #[test]
     fn bonuses_need_the_slots_of_their_terms() {
-        let mut builder = Schema::builder();
-        let title = builder.add_text_field("title", TEXT);
-        let body = builder.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (index, title, body, mut writer) = title_and_body();
         writer
             .add_document(doc!(title => "vu van hoa", body => "vu hoa"))
             .unwrap();

@@ -113,6 +113,7 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     let mut session = IndexSession::open(&options.index_dir, "import", options.threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
+        .thread_name(|i| format!("tracuu-extract-{i}"))
         .build()
         .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
     let progress = progress_bar(options.quiet);
@@ -121,7 +122,14 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     let (out_tx, out_rx) = sync_channel::<Extracted>(512);
     let ingest = options.ingest.clone();
     let result: Result<()> = std::thread::scope(|scope| {
-        scope.spawn(move || read_all(paths, &ingest, &mut |item| input_tx.send(item).is_ok()));
+        // Named threads, so that `top -H`, `perf report --sort comm` and /proc tell the reading,
+        // the extraction and tantivy's indexing ("thrd-tantivy-index") apart.
+        std::thread::Builder::new()
+            .name("tracuu-read".into())
+            .spawn_scoped(scope, move || {
+                read_all(paths, &ingest, &mut |item| input_tx.send(item).is_ok())
+            })
+            .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
         scope.spawn(move || {
             pool.install(|| {
                 input_rx

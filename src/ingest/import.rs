@@ -111,6 +111,7 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     check_paths(paths)?;
     let started = Instant::now();
     let mut session = IndexSession::open(&options.index_dir, "import", options.threads)?;
+    session.defer_merges();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("tracuu-extract-{i}"))

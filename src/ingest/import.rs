@@ -106,6 +106,12 @@ enum Extracted {
     Skip(Skipped),
 }
 
+/// Extracted articles that may wait for the writer. A commit blocks the writing thread while
+/// tantivy's indexing threads finish their segments (about half a second); with room for a few
+/// seconds of extraction here, the extraction threads keep working through it instead of
+/// stopping on a full channel (a few KB an article: some 25 MB at most).
+const EXTRACTED_AHEAD: usize = 4096;
+
 /// Imports `paths` into the index at `options.index_dir`.
 pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummary> {
     check_paths(paths)?;
@@ -120,7 +126,7 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     let progress = progress_bar(options.quiet);
     let mut summary = ImportSummary::default();
     let (input_tx, input_rx) = sync_channel::<Input>(512);
-    let (out_tx, out_rx) = sync_channel::<Extracted>(512);
+    let (out_tx, out_rx) = sync_channel::<Extracted>(EXTRACTED_AHEAD);
     let ingest = options.ingest.clone();
     let result: Result<()> = std::thread::scope(|scope| {
         // Named threads, so that `top -H`, `perf report --sort comm` and /proc tell the reading,

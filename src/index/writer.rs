@@ -116,6 +116,16 @@ impl IndexSession {
         Ok(outcome)
     }
 
+    /// Merges nothing until [`finish`](Self::finish), for a bulk import: its segments are all
+    /// merged at the end anyway, so merging them level by level in the background as well
+    /// (tantivy's default policy) merges most articles twice or more and takes CPU from the
+    /// extraction and indexing threads. `finish` then lets tantivy's merge policy look at the
+    /// whole index once, as the session's commits would have.
+    pub fn defer_merges(&mut self) {
+        self.writer
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
+
     /// Articles added or updated since the last commit.
     pub fn pending(&self) -> usize {
         self.pending
@@ -140,7 +150,9 @@ impl IndexSession {
     /// Commits, waits for background merges to finish, then merges the segments this session
     /// wrote into at most one per indexing thread (side by side), so that searches read few
     /// segments. Segments from before the session, and merges that took them in, are left to
-    /// tantivy's merge policy: a small import into a large index stays cheap.
+    /// tantivy's merge policy, which looks at the whole index once more at the end (so the
+    /// segments of a killed import are still merged by the next one, even with
+    /// [`defer_merges`](Self::defer_merges)): a small import into a large index stays cheap.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
         let IndexSession {
@@ -160,12 +172,15 @@ impl IndexSession {
             .filter(|m| !segments_before.contains(&m.id()) && m.num_docs() as usize <= written)
             .map(|m| (m.id(), m.num_docs()))
             .collect();
+        let mut writer: IndexWriter = index.index.writer_with_num_threads(1, 15_000_000)?;
         if fresh.len() > threads {
-            let mut writer: IndexWriter = index.index.writer_with_num_threads(1, 15_000_000)?;
             writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
             super::maintain::merge_groups(&mut writer, fresh, threads)?;
-            writer.wait_merging_threads()?;
         }
+        // tantivy consults its merge policy after a commit: this one adds nothing.
+        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        writer.commit()?;
+        writer.wait_merging_threads()?;
         Ok(())
     }
 }
@@ -226,4 +241,77 @@ fn load_identities(
         }
     }
     Ok((ids, fps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(n: usize) -> Article {
+        Article {
+            id: format!("bai-{n}"),
+            source: format!("{n}.html"),
+            title: format!("Bài số {n}"),
+            body: format!("Nội dung của bài số {n} về chuyển đổi số."),
+            ..Article::default()
+        }
+    }
+
+    /// Writes `commits` commits of one article each, starting at article `first`.
+    fn commit_one_by_one(session: &mut IndexSession, first: usize, commits: usize) {
+        for n in first..first + commits {
+            assert_eq!(session.upsert(&article(n)).unwrap(), Upsert::Imported);
+            session.commit().unwrap();
+        }
+    }
+
+    fn segments(dir: &Path) -> usize {
+        let index = ArchiveIndex::open(dir).unwrap();
+        index.index.searchable_segment_ids().unwrap().len()
+    }
+
+    #[test]
+    fn deferred_merges_leave_every_commit_to_the_final_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = IndexSession::open(dir.path(), "test", 1).unwrap();
+        session.defer_merges();
+        // Ten segments: enough for tantivy's default policy to merge eight of them.
+        commit_one_by_one(&mut session, 0, 10);
+        let IndexSession { writer, _lock, .. } = session;
+        writer.wait_merging_threads().unwrap();
+        assert_eq!(segments(dir.path()), 10);
+    }
+
+    #[test]
+    fn finish_merges_the_sessions_segments_and_lets_the_policy_take_in_older_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // A session that stops without finishing (as a killed import) leaves its segments.
+        let mut killed = IndexSession::open(dir.path(), "test", 1).unwrap();
+        killed.defer_merges();
+        commit_one_by_one(&mut killed, 0, 10);
+        drop(killed);
+        assert_eq!(segments(dir.path()), 10);
+        // The next import writes nothing new, yet the merge policy sees the leftovers.
+        let mut rerun = IndexSession::open(dir.path(), "test", 1).unwrap();
+        rerun.defer_merges();
+        assert_eq!(rerun.upsert(&article(3)).unwrap(), Upsert::Unchanged);
+        rerun.finish().unwrap();
+        assert!(segments(dir.path()) < 10);
+        // A session's own segments end up in one per thread.
+        let mut session = IndexSession::open(dir.path(), "test", 2).unwrap();
+        session.defer_merges();
+        let before = segments(dir.path());
+        commit_one_by_one(&mut session, 10, 6);
+        session.finish().unwrap();
+        assert!(segments(dir.path()) <= before + 2);
+        assert_eq!(
+            ArchiveIndex::open(dir.path())
+                .unwrap()
+                .reader()
+                .unwrap()
+                .searcher()
+                .num_docs(),
+            16
+        );
+    }
 }

@@ -63,6 +63,15 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
+/// Writes one line of results to stdout. A closed pipe (`tracuu stats | head`) is an error
+/// that `main` ends on quietly, where `println!` would panic.
+fn say(line: std::fmt::Arguments<'_>) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(line)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
@@ -89,14 +98,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 warn_outdated(&a.index.index, "");
             }
             if a.json {
-                println!("{}", serde_json::to_string(&summary)?);
+                say(format_args!("{}", serde_json::to_string(&summary)?))?;
             } else {
-                println!(
+                say(format_args!(
                     "{} ({} articles in the index, {:.1} s)",
                     summary.line(),
                     summary.total,
                     summary.seconds
-                );
+                ))?;
                 if summary.skipped + summary.duplicates > 0 && a.report.is_none() && !a.quiet {
                     for s in summary.report.iter().take(10) {
                         eprintln!("  skipped {}: {}", s.source, s.reason);
@@ -233,25 +242,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let searcher = Searcher::open(&a.index.index, None)?;
             let stats = tracuu::index::maintain::stats(&searcher)?;
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                say(format_args!("{}", serde_json::to_string_pretty(&stats)?))?;
             } else {
-                print!("{}", stats.text());
+                std::io::stdout()
+                    .lock()
+                    .write_all(stats.text().as_bytes())?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild(a) => {
             let r = tracuu::index::maintain::rebuild(&a.index.index, a.threads, a.quiet)?;
-            println!(
+            say(format_args!(
                 "rebuilt {} articles in {:.1} s ({:.0} articles/s)",
                 r.articles,
                 r.seconds,
                 r.articles as f64 / r.seconds.max(1e-9)
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Optimize(a) => {
             let n = tracuu::index::maintain::optimize(&a.index.index)?;
-            println!("merged {n} segments into one");
+            say(format_args!("merged {n} segments into one"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Crawl(a) => crawl(a),
@@ -438,7 +449,7 @@ fn crawl(a: cli::CrawlArgs) -> Result<ExitCode> {
     cfg.quiet = a.quiet;
     if !a.import {
         let summary = tracuu::crawl::crawl(&cfg, &mut |_| {})?;
-        println!("{summary}");
+        say(format_args!("{summary}"))?;
         return Ok(ExitCode::SUCCESS);
     }
     // --import: pages are extracted and indexed as they arrive.
@@ -459,11 +470,11 @@ fn crawl(a: cli::CrawlArgs) -> Result<ExitCode> {
             failure = Some(e);
         }
     })?;
-    println!("{summary}");
+    say(format_args!("{summary}"))?;
     let imported = importer.finish()?;
     if let Some(e) = failure {
         return Err(e).context("indexing crawled pages");
     }
-    println!("{}", imported.line());
+    say(format_args!("{}", imported.line()))?;
     Ok(ExitCode::SUCCESS)
 }

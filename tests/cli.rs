@@ -382,3 +382,30 @@ fn batch_json(name: &str, content: &str) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// A reader that stops early (`tracuu stats --json | head -1`) ends the output quietly: exit 0,
+/// no panic message.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let dir = imported_samples();
+    for args in [
+        &["stats", "--index", "index", "--json"][..],
+        &["stats", "--index", "index"][..],
+        &["search", "--index", "index", "--json", "ủy ban"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tracuu"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("TRACUU_INDEX")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before the index is even open: the first write finds no reader.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

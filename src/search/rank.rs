@@ -541,10 +541,20 @@ impl Context<'_> {
                 let mut bound = required.matched(&mut masks);
                 possible.clear();
                 for (i, b) in bonuses.iter().enumerate() {
-                    if b.needs.iter().all(|&(s, t)| masks[s] & t != 0) {
-                        possible.push(i);
-                        bound += b.clause.bound;
+                    if !b.needs.iter().all(|&(s, t)| masks[s] & t != 0) {
+                        continue;
                     }
+                    // A lone term no slot vouches for (an official's title, "chủ tịch", in the
+                    // title) is looked up: its postings are short, and it is rarely there.
+                    if b.needs.is_empty()
+                        && !b.clause.phrase
+                        && bonus_score(&mut optional[i], &mut next_of[i], &b.clause, reader, doc)?
+                            == 0.0
+                    {
+                        continue;
+                    }
+                    possible.push(i);
+                    bound += b.clause.bound;
                 }
                 if bound <= threshold || fetch == 0 {
                     doc = required.advance();

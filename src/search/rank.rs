@@ -507,10 +507,9 @@ impl Context<'_> {
         let bonuses = &self.weights.bonuses;
         // A bonus clause's scorer (for a phrase: term lookups and position readers) is built
         // the first time a document needs that clause; a pruned clause never costs anything.
-        let mut optional: Vec<Option<Box<dyn Scorer>>> = std::iter::repeat_with(|| None)
+        let mut cursors: Vec<BonusCursor> = std::iter::repeat_with(BonusCursor::default)
             .take(bonuses.len())
             .collect();
-        let mut next_of: Vec<DocId> = vec![0; bonuses.len()];
         let mut masks = vec![0u32; required.slots.len()];
         // Per document: the bonuses it can earn, and the most those from the i-th on can add.
         let mut possible: Vec<usize> = Vec::with_capacity(bonuses.len());
@@ -548,8 +547,7 @@ impl Context<'_> {
                     // title) is looked up: its postings are short, and it is rarely there.
                     if b.needs.is_empty()
                         && !b.clause.phrase
-                        && bonus_score(&mut optional[i], &mut next_of[i], &b.clause, reader, doc)?
-                            == 0.0
+                        && cursors[i].score(&b.clause, reader, doc)? == 0.0
                     {
                         continue;
                     }
@@ -562,15 +560,7 @@ impl Context<'_> {
                 }
                 // The bonuses this document cannot reach the page without are checked before
                 // its slots are scored: most documents lack them and are left at that.
-                let mut ask = |i: usize| {
-                    bonus_score(
-                        &mut optional[i],
-                        &mut next_of[i],
-                        &bonuses[i].clause,
-                        reader,
-                        doc,
-                    )
-                };
+                let mut ask = |i: usize| cursors[i].score(&bonuses[i].clause, reader, doc);
                 checked.clear();
                 for &i in &possible {
                     let b = bonuses[i].clause.bound;
@@ -623,36 +613,44 @@ impl Context<'_> {
     }
 }
 
-/// The score of a bonus clause for `doc` (0 when it does not match), building its scorer the
-/// first time: a clause no document needs costs nothing. Each clause is asked about documents
-/// in increasing order, and only about them: a phrase checks the positions of the documents
-/// asked about, not of every document between two of them (`seek_danger`). `next`: the clause
-/// has no document before it (what its last miss said), so it is not asked about those.
-fn bonus_score(
-    scorer: &mut Option<Box<dyn Scorer>>,
-    next: &mut DocId,
-    clause: &Prepared,
-    reader: &SegmentReader,
-    doc: DocId,
-) -> tantivy::Result<Score> {
-    if doc < *next {
-        return Ok(0.0);
-    }
-    let found = match scorer {
-        Some(s) => s.seek_danger(doc),
-        None => {
-            let (found, s) = clause.weight.scorer_danger(reader, doc, clause.boost)?;
-            *scorer = Some(s);
-            found
+/// Where a bonus clause stands in a segment: its scorer, built the first time a document needs
+/// the clause (a clause no document needs costs nothing), and `next`, the first document it
+/// can have (what its last miss said).
+#[derive(Default)]
+struct BonusCursor {
+    scorer: Option<Box<dyn Scorer>>,
+    next: DocId,
+}
+
+impl BonusCursor {
+    /// The clause's score for `doc` (0 when it does not match). Documents are asked about in
+    /// increasing order, and only they are checked: a phrase reads the positions of the
+    /// documents asked about, not of every document between two of them (`seek_danger`).
+    fn score(
+        &mut self,
+        clause: &Prepared,
+        reader: &SegmentReader,
+        doc: DocId,
+    ) -> tantivy::Result<Score> {
+        if doc < self.next {
+            return Ok(0.0);
         }
-    };
-    match (found, scorer) {
-        (SeekDangerResult::Found, Some(s)) => Ok(s.score()),
-        (SeekDangerResult::SeekLowerBound(n), _) => {
-            *next = n;
-            Ok(0.0)
+        let found = match &mut self.scorer {
+            Some(s) => s.seek_danger(doc),
+            None => {
+                let (found, s) = clause.weight.scorer_danger(reader, doc, clause.boost)?;
+                self.scorer = Some(s);
+                found
+            }
+        };
+        match (found, &mut self.scorer) {
+            (SeekDangerResult::Found, Some(s)) => Ok(s.score()),
+            (SeekDangerResult::SeekLowerBound(n), _) => {
+                self.next = n;
+                Ok(0.0)
+            }
+            _ => Ok(0.0),
         }
-        _ => Ok(0.0),
     }
 }
 

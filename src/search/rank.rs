@@ -22,12 +22,10 @@ use rayon::prelude::*;
 
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::Field;
-use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED, Term,
-};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::build::{Clause, SlotClauses};
-use super::union::{Sub, SumScorer};
+use super::union::{Sub, SumScorer, after_seek, probe};
 
 /// What a ranking scores.
 pub struct Ranking<'a> {
@@ -614,43 +612,40 @@ impl Context<'_> {
 }
 
 /// Where a bonus clause stands in a segment: its scorer, built the first time a document needs
-/// the clause (a clause no document needs costs nothing), and `next`, the first document it
-/// can have (what its last miss said).
+/// the clause (a clause no document needs costs nothing), and the [`probe`] state it is in.
 #[derive(Default)]
 struct BonusCursor {
     scorer: Option<Box<dyn Scorer>>,
-    next: DocId,
+    next: Option<DocId>,
 }
 
 impl BonusCursor {
     /// The clause's score for `doc` (0 when it does not match). Documents are asked about in
-    /// increasing order, and only they are checked: a phrase reads the positions of the
-    /// documents asked about, not of every document between two of them (`seek_danger`).
+    /// increasing order, and only they are checked ([`probe`]).
     fn score(
         &mut self,
         clause: &Prepared,
         reader: &SegmentReader,
         doc: DocId,
     ) -> tantivy::Result<Score> {
-        if doc < self.next {
-            return Ok(0.0);
-        }
-        let found = match &mut self.scorer {
-            Some(s) => s.seek_danger(doc),
+        let scorer = match &mut self.scorer {
+            Some(s) => {
+                if !probe(&mut **s, &mut self.next, doc) {
+                    return Ok(0.0);
+                }
+                s
+            }
             None => {
                 let (found, s) = clause.weight.scorer_danger(reader, doc, clause.boost)?;
-                self.scorer = Some(s);
-                found
+                self.next = after_seek(found);
+                let s = self.scorer.insert(s);
+                if self.next.is_some() {
+                    return Ok(0.0);
+                }
+                s
             }
         };
-        match (found, &mut self.scorer) {
-            (SeekDangerResult::Found, Some(s)) => Ok(s.score()),
-            (SeekDangerResult::SeekLowerBound(n), _) => {
-                self.next = n;
-                Ok(0.0)
-            }
-            _ => Ok(0.0),
-        }
+        Ok(scorer.score())
     }
 }
 

@@ -145,6 +145,35 @@ impl Sub {
     }
 }
 
+/// Whether `scorer` has `target`, asking it about that document alone (`seek_danger`: a phrase
+/// reads the positions of the documents asked about, not of every candidate between two of
+/// them). `next` is `None` while the scorer is on a document of its own (its `doc()` can be
+/// read), `Some(n)` after a miss: it has nothing before `n` and may only be asked about
+/// documents from `n` on. Targets must not decrease.
+pub(crate) fn probe(scorer: &mut dyn Scorer, next: &mut Option<DocId>, target: DocId) -> bool {
+    match *next {
+        None => {
+            let d = scorer.doc();
+            if d >= target {
+                return d == target;
+            }
+        }
+        Some(n) if target < n => return false,
+        Some(_) => {}
+    }
+    let found = scorer.seek_danger(target);
+    *next = after_seek(found);
+    next.is_none()
+}
+
+/// The `next` state of [`probe`] after a `seek_danger` (or `scorer_danger`) answered `found`.
+pub(crate) fn after_seek(found: SeekDangerResult) -> Option<DocId> {
+    match found {
+        SeekDangerResult::Found => None,
+        SeekDangerResult::SeekLowerBound(n) => Some(n),
+    }
+}
+
 /// The union of scorers, each moved only when the union passes its document.
 pub(crate) struct SumScorer {
     scorers: Vec<Sub>,
@@ -230,27 +259,7 @@ impl SumScorer {
 
     /// Whether phrase clause `i` of a checked union has `target`.
     fn ask(&mut self, i: usize, target: DocId) -> bool {
-        let scorer = &mut self.scorers[i].scorer;
-        match self.asked[i] {
-            None => {
-                let d = scorer.doc();
-                if d >= target {
-                    return d == target;
-                }
-            }
-            Some(next) if target < next => return false,
-            Some(_) => {}
-        }
-        match scorer.seek_danger(target) {
-            SeekDangerResult::Found => {
-                self.asked[i] = None;
-                true
-            }
-            SeekDangerResult::SeekLowerBound(next) => {
-                self.asked[i] = Some(next);
-                false
-            }
-        }
+        probe(&mut *self.scorers[i].scorer, &mut self.asked[i], target)
     }
 
     /// Moves to the smallest document of the clauses.

@@ -15,12 +15,13 @@
 
 use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
-use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Scorer, Weight};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
@@ -87,8 +88,10 @@ fn tag(field: Field) -> u32 {
 /// segment's term dictionary.
 struct Statistics<'a> {
     searcher: &'a Searcher,
-    doc_freqs: RefCell<HashMap<Term, u64>>,
-    tokens: RefCell<HashMap<Field, u64>>,
+    /// Keyed by terms of a few bytes each, asked about hundreds of times per query: a fast
+    /// hash (FxHash), with which the cache's own work costs a third of what it did with SipHash.
+    doc_freqs: RefCell<FxHashMap<Term, u64>>,
+    tokens: RefCell<FxHashMap<Field, u64>>,
 }
 
 impl<'a> Statistics<'a> {
@@ -133,6 +136,37 @@ struct Prepared {
     bound: Score,
     /// A phrase of several terms.
     phrase: bool,
+    /// For an extra of a slot: the slot clause of its folded form (see [`Sub::needs`]).
+    needs: Option<usize>,
+}
+
+impl Prepared {
+    /// The clause's scorer in one segment, if it has a document there.
+    fn sub(&self, reader: &SegmentReader, needs: Option<usize>) -> tantivy::Result<Option<Sub>> {
+        let scorer = self.weight.scorer(reader, self.boost)?;
+        Ok((scorer.doc() != TERMINATED).then_some(Sub {
+            scorer,
+            tag: self.tag,
+            bound: self.bound,
+            phrase: self.phrase,
+            needs,
+        }))
+    }
+}
+
+/// The most a term or phrase can score in BM25 before boosts: its idf (summed over a phrase's
+/// terms) times `1 + k1`, which tantivy's weight reaches as the term frequency grows. Computed
+/// from the statistics alone: building a tantivy `Bm25Weight` for it would fill a 256-entry table.
+fn max_bm25(stats: &Statistics<'_>, terms: &[Term]) -> tantivy::Result<Score> {
+    const K1: Score = 1.2;
+    let n = stats.total_num_docs()?;
+    let mut idf = 0.0;
+    for t in terms {
+        let df = stats.doc_freq(t)?.min(n);
+        let x = ((n - df) as Score + 0.5) / (df as Score + 0.5);
+        idf += (1.0 + x).ln();
+    }
+    Ok(idf * (1.0 + K1))
 }
 
 /// A bonus clause, with the slot matches it cannot do without: `(slot, field tag)` pairs, one
@@ -161,7 +195,7 @@ impl Weights {
             let bound = if c.terms.is_empty() || !has_docs {
                 0.0
             } else {
-                Bm25Weight::for_terms(&stats, &c.terms)?.max_score()
+                max_bm25(&stats, &c.terms)?
             };
             Ok(Prepared {
                 weight: c.query.weight(scoring)?,
@@ -170,6 +204,7 @@ impl Weights {
                 phrase: c.terms.len() > 1,
                 // A little headroom for rounding in the scorers.
                 bound: bound * c.boost * 1.001 + 1e-4,
+                needs: None,
             })
         };
         let mut slots = Vec::with_capacity(ranking.slots.len());
@@ -179,11 +214,12 @@ impl Weights {
                 .iter()
                 .map(&mut prepare)
                 .collect::<Result<_, _>>()?;
-            let extras = s
-                .extras
-                .iter()
-                .map(&mut prepare)
-                .collect::<Result<_, _>>()?;
+            let mut extras = Vec::with_capacity(s.extras.len());
+            for e in &s.extras {
+                let mut p = prepare(e)?;
+                p.needs = s.clauses.iter().position(|c| c.terms == e.folded);
+                extras.push(p);
+            }
             slots.push((clauses, extras));
         }
         let mut bonuses = Vec::with_capacity(ranking.bonuses.len());
@@ -223,28 +259,33 @@ impl Weights {
 
     /// The scorers of one segment, or `None` when a required part matches nothing in it.
     fn scorers(&self, reader: &SegmentReader) -> tantivy::Result<Option<Conjunction>> {
-        let subs = |ps: &[Prepared]| -> tantivy::Result<Vec<Sub>> {
-            let mut v = Vec::with_capacity(ps.len());
-            for p in ps {
-                let scorer = p.weight.scorer(reader, p.boost)?;
-                if scorer.doc() != TERMINATED {
-                    v.push(Sub {
-                        scorer,
-                        tag: p.tag,
-                        bound: p.bound,
-                        phrase: p.phrase,
-                    });
-                }
-            }
-            Ok(v)
-        };
         let mut slots = Vec::with_capacity(self.slots.len());
+        // Where each prepared clause of a slot went among its live scorers.
+        let mut live = Vec::new();
         for (clauses, extras) in &self.slots {
-            let clauses = subs(clauses)?;
-            if clauses.is_empty() {
+            live.clear();
+            let mut subs = Vec::with_capacity(clauses.len());
+            for p in clauses {
+                let sub = p.sub(reader, None)?;
+                live.push(sub.is_some().then_some(subs.len()));
+                subs.extend(sub);
+            }
+            if subs.is_empty() {
                 return Ok(None);
             }
-            slots.push(SumScorer::new(clauses, subs(extras)?));
+            let mut extra_subs = Vec::with_capacity(extras.len());
+            for p in extras {
+                let needs = match p.needs {
+                    // Its folded form is in no document of this segment: neither is it.
+                    Some(j) => match live.get(j).copied().flatten() {
+                        Some(i) => Some(i),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                extra_subs.extend(p.sub(reader, needs)?);
+            }
+            slots.push(SumScorer::new(subs, extra_subs));
         }
         let mut others = Vec::with_capacity(self.others.len());
         for (weight, bound) in &self.others {

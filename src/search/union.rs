@@ -132,6 +132,10 @@ pub(crate) struct Sub {
     /// A phrase: finding its next match reads positions, so a checked union asks it only
     /// about one document at a time (see [`SumScorer::check`]).
     pub phrase: bool,
+    /// For a score-only clause (an exact form): the clause of its folded form, which the
+    /// index has wherever it has the exact form. Where that clause is not on a document,
+    /// neither is this one, and scoring the document need not move it.
+    pub needs: Option<usize>,
 }
 
 impl Sub {
@@ -141,6 +145,7 @@ impl Sub {
             tag: 0,
             bound: 0.0,
             phrase: false,
+            needs: None,
         }
     }
 }
@@ -381,6 +386,14 @@ impl Scorer for SumScorer {
             }
         }
         for s in &mut self.extras {
+            if let Some(i) = s.needs {
+                // A checked union's phrase clauses are asked, not moved: their `docs` entry
+                // says nothing about this document.
+                let asked_not_moved = self.checked && self.scorers[i].phrase;
+                if self.docs[i] != doc && !asked_not_moved {
+                    continue;
+                }
+            }
             if s.scorer.doc() < doc {
                 s.scorer.seek(doc);
             }

@@ -456,11 +456,19 @@ fn rank_split(
     // Large segments are cut into ranges searched in parallel; they share the page's
     // threshold (the best `fetch` scores one range has seen bound what the page needs).
     let parts = rayon::current_num_threads().max(1) as u32;
+    let readers = searcher.segment_readers();
+    // Building a segment's scorers (term lookups, postings, position readers) is a good part
+    // of a short query's time: segments build theirs side by side.
+    let built: Vec<tantivy::Result<Option<Conjunction>>> = if readers.len() > 1 && parts > 1 {
+        readers.par_iter().map(|r| weights.scorers(r)).collect()
+    } else {
+        readers.iter().map(|r| weights.scorers(r)).collect()
+    };
     let mut ranges: Vec<Range> = Vec::new();
     let mut cost = 0u64;
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    for (ord, (reader, conjunction)) in readers.iter().zip(built).enumerate() {
         let max_doc = reader.max_doc();
-        let Some(conjunction) = weights.scorers(reader)? else {
+        let Some(conjunction) = conjunction? else {
             continue;
         };
         cost = cost.saturating_add(conjunction.cost());
@@ -470,14 +478,12 @@ fn rank_split(
         } else {
             1
         };
-        if n == 1 {
-            ranges.push((ord, 0, max_doc, Some(conjunction)));
-            continue;
-        }
+        // The first range starts where the built conjunction stands; the others build their own.
+        let mut first = Some(conjunction);
         for i in 0..n {
             let start = (u64::from(max_doc) * u64::from(i) / u64::from(n)) as DocId;
             let end = (u64::from(max_doc) * u64::from(i + 1) / u64::from(n)) as DocId;
-            ranges.push((ord, start, end, None));
+            ranges.push((ord, start, end, first.take()));
         }
     }
     let shared = AtomicU32::new(0);

@@ -95,8 +95,8 @@ const SPLIT_COST: u64 = 20_000;
 
 /// Segments already apart are ranked side by side from this many candidates on (all segments
 /// together): far below the cost worth cutting a segment for, since nothing is built twice.
-/// On the 100k bench index (2 segments), 500 against 20,000 took the batch p50 from about
-/// 2.2 to 1.3 ms; 50 was no better than 500.
+/// On the 100k bench index (2 segments), in alternating runs: batch p50 about 2.2 ms with
+/// 20,000, 1.8 with 2,500, 1.55 with 500; 50 was no better than 500.
 const SIDE_BY_SIDE_COST: u64 = 500;
 
 /// A bit for a field, to record in which fields a slot matched. A field beyond the bits gets

@@ -16,8 +16,6 @@ mod generic;
 mod profiles;
 pub mod text;
 
-use scraper::Html;
-
 use crate::Article;
 use crate::article::{id_from_content, id_from_url};
 use agency::{canonical_agency_or, find_province, province_from_host};
@@ -59,9 +57,8 @@ pub fn extract(page: &RawPage) -> Result<Article, ExtractError> {
     if !looks_like_html(&html) {
         return Err(ExtractError::NotArticle("not an HTML page".into()));
     }
-    let doc = Html::parse_document(&html);
-    let walked = dom::walk(&doc);
-    let located = profiles::locate(&doc, &walked);
+    let walked = dom::walk(&html);
+    let located = profiles::locate(&walked);
     build(page, &walked, located)
 }
 
@@ -99,7 +96,7 @@ fn build(
         .clone()
         .filter(|t| !t.is_empty())
         .or_else(|| generic::title(walked));
-    if title.is_none() && loc.body_root.is_none() {
+    if title.is_none() && !loc.body_found {
         let body = generic::content_blocks(walked, None);
         title = generic::title_before_content(walked, &body);
     }
@@ -110,7 +107,7 @@ fn build(
     let title_idx = find_title_block(blocks, &title);
 
     // Body blocks: the profile's container, else the densest content region.
-    let root = loc.body_root.and_then(|r| walked.element_index(r));
+    let root = loc.body_root;
     let body_idx: Vec<usize> = match root {
         Some(root) => blocks
             .iter()
@@ -120,7 +117,7 @@ fn build(
             .collect(),
         None => generic::content_blocks(walked, title_idx),
     };
-    if loc.body_root.is_none() && generic::is_listing(walked, &body_idx) {
+    if !loc.body_found && generic::is_listing(walked, &body_idx) {
         return Err(ExtractError::NotArticle(
             "listing page (mostly links)".into(),
         ));

@@ -33,6 +33,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter};
 
 use super::profiles::{self, Matches, RULES};
 use super::text::{clean_text, starts_with_ci};
@@ -2370,7 +2371,7 @@ struct Sink<'w> {
 }
 
 fn utf8(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(b) {
+    match simdutf8::basic::from_utf8(b) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(b),
     }
@@ -2442,6 +2443,21 @@ impl Callback<(), ()> for Sink<'_> {
     }
 }
 
+/// The callback emitter, telling the tokenizer that parse errors are not wanted (it then
+/// skips checking every character for them).
+struct Quiet<'w>(CallbackEmitter<Sink<'w>, (), ()>);
+
+impl ForwardingEmitter for Quiet<'_> {
+    type Token = ();
+    fn inner(&mut self) -> &mut impl Emitter<Token = ()> {
+        &mut self.0
+    }
+    #[inline]
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+}
+
 /// Walks a page's HTML once.
 pub fn walk(html: &str) -> Page {
     let mut walker = Walker::new();
@@ -2453,7 +2469,7 @@ pub fn walk(html: &str) -> Page {
     });
     // script, style, title, textarea… are read as raw text (or RCDATA) after their start tag.
     emitter.naively_switch_states(true);
-    for _ in html5gum::Tokenizer::new_with_emitter(html, emitter) {}
+    for _ in html5gum::Tokenizer::new_with_emitter(html, Quiet(emitter)) {}
     walker.finish()
 }
 

@@ -24,6 +24,7 @@
 //! - SVG and MathML content, and everything under script, style, select, iframe and the other
 //!   skipped elements, never yields text;
 //! - whatever is open at the end of the input is closed there.
+//!
 //! Not modelled: foster parenting of stray table content, `<form>` pointer subtleties beyond
 //! "no nested forms", templates. Nesting deeper than [`MAX_DEPTH`] yields no text, and the
 //! stack searches are bounded, so hostile input costs linear time and never panics.
@@ -728,7 +729,11 @@ const fn nm(name: &str) -> Name {
         i += 1;
     }
     // Longer names keep their first 15 bytes and a mark, so they never equal a short name.
-    if b.len() > 16 { (k >> 8) << 8 | 0xFF } else { k }
+    if b.len() > 16 {
+        (k >> 8) << 8 | 0xFF
+    } else {
+        k
+    }
 }
 
 macro_rules! names {
@@ -753,19 +758,87 @@ fn is_heading(n: Name) -> bool {
 /// The HTML "special" elements: an ordinary end tag never closes past one of them.
 fn is_special(n: Name) -> bool {
     const SPECIAL: [Name; 82] = [
-        nm("address"), nm("applet"), nm("area"), nm("article"), nm("aside"), nm("base"),
-        nm("basefont"), nm("bgsound"), nm("blockquote"), nm("body"), nm("br"), nm("button"),
-        nm("caption"), nm("center"), nm("col"), nm("colgroup"), nm("dd"), nm("details"),
-        nm("dir"), nm("div"), nm("dl"), nm("dt"), nm("embed"), nm("fieldset"),
-        nm("figcaption"), nm("figure"), nm("footer"), nm("form"), nm("frame"), nm("frameset"),
-        nm("h1"), nm("h2"), nm("h3"), nm("h4"), nm("h5"), nm("h6"), nm("head"), nm("header"),
-        nm("hgroup"), nm("hr"), nm("html"), nm("iframe"), nm("img"), nm("input"),
-        nm("keygen"), nm("li"), nm("link"), nm("listing"), nm("main"), nm("marquee"),
-        nm("menu"), nm("meta"), nm("nav"), nm("noembed"), nm("noframes"), nm("noscript"),
-        nm("object"), nm("ol"), nm("p"), nm("param"), nm("plaintext"), nm("pre"),
-        nm("script"), nm("search"), nm("section"), nm("select"), nm("source"), nm("style"),
-        nm("summary"), nm("table"), nm("tbody"), nm("td"), nm("template"), nm("textarea"),
-        nm("tfoot"), nm("th"), nm("thead"), nm("title"), nm("tr"), nm("track"), nm("ul"),
+        nm("address"),
+        nm("applet"),
+        nm("area"),
+        nm("article"),
+        nm("aside"),
+        nm("base"),
+        nm("basefont"),
+        nm("bgsound"),
+        nm("blockquote"),
+        nm("body"),
+        nm("br"),
+        nm("button"),
+        nm("caption"),
+        nm("center"),
+        nm("col"),
+        nm("colgroup"),
+        nm("dd"),
+        nm("details"),
+        nm("dir"),
+        nm("div"),
+        nm("dl"),
+        nm("dt"),
+        nm("embed"),
+        nm("fieldset"),
+        nm("figcaption"),
+        nm("figure"),
+        nm("footer"),
+        nm("form"),
+        nm("frame"),
+        nm("frameset"),
+        nm("h1"),
+        nm("h2"),
+        nm("h3"),
+        nm("h4"),
+        nm("h5"),
+        nm("h6"),
+        nm("head"),
+        nm("header"),
+        nm("hgroup"),
+        nm("hr"),
+        nm("html"),
+        nm("iframe"),
+        nm("img"),
+        nm("input"),
+        nm("keygen"),
+        nm("li"),
+        nm("link"),
+        nm("listing"),
+        nm("main"),
+        nm("marquee"),
+        nm("menu"),
+        nm("meta"),
+        nm("nav"),
+        nm("noembed"),
+        nm("noframes"),
+        nm("noscript"),
+        nm("object"),
+        nm("ol"),
+        nm("p"),
+        nm("param"),
+        nm("plaintext"),
+        nm("pre"),
+        nm("script"),
+        nm("search"),
+        nm("section"),
+        nm("select"),
+        nm("source"),
+        nm("style"),
+        nm("summary"),
+        nm("table"),
+        nm("tbody"),
+        nm("td"),
+        nm("template"),
+        nm("textarea"),
+        nm("tfoot"),
+        nm("th"),
+        nm("thead"),
+        nm("title"),
+        nm("tr"),
+        nm("track"),
+        nm("ul"),
         nm("wbr"),
     ];
     SPECIAL.contains(&n)
@@ -1007,7 +1080,11 @@ struct Capture {
 /// An entry of the list of active formatting elements.
 enum Formatting {
     Marker,
-    Element { serial: u32, name: Name, tag: Tag },
+    Element {
+        serial: u32,
+        name: Name,
+        tag: Box<Tag>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1250,12 +1327,19 @@ impl Walker {
         }
     }
 
-    fn on_doctype(&mut self, name: &[u8], public: Option<&[u8]>, system: Option<&[u8]>, force: bool) {
+    fn on_doctype(
+        &mut self,
+        name: &[u8],
+        public: Option<&[u8]>,
+        system: Option<&[u8]>,
+        force: bool,
+    ) {
         if self.doctype_seen || self.mode != Mode::BeforeHtml {
             return;
         }
         self.doctype_seen = true;
-        self.quirks = force || !name.eq_ignore_ascii_case(b"html") || quirky_doctype(public, system);
+        self.quirks =
+            force || !name.eq_ignore_ascii_case(b"html") || quirky_doctype(public, system);
     }
 
     fn ensure_html(&mut self, tag: Option<&Tag>) {
@@ -1595,7 +1679,8 @@ impl Walker {
                 }
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                if let Some(k) = self.in_scope(&[N_H1, N_H2, N_H3, N_H4, N_H5, N_H6], Scope::Default)
+                if let Some(k) =
+                    self.in_scope(&[N_H1, N_H2, N_H3, N_H4, N_H5, N_H6], Scope::Default)
                 {
                     self.pop_to(k);
                 }
@@ -1645,7 +1730,10 @@ impl Walker {
     /// The nearest open element (not the document) satisfying `f`, within the search limit.
     fn find_open(&self, f: impl Fn(&Open) -> bool) -> Option<usize> {
         let len = self.stack.len();
-        (1..len).rev().take(SEARCH_LIMIT).find(|&k| self.stack.get(k).is_some_and(&f))
+        (1..len)
+            .rev()
+            .take(SEARCH_LIMIT)
+            .find(|&k| self.stack.get(k).is_some_and(&f))
     }
 
     /// The nearest open element named one of `names`, if no scope boundary comes first.
@@ -1840,7 +1928,7 @@ impl Walker {
         for (i, f) in self.formatting.iter().enumerate().rev() {
             match f {
                 Formatting::Marker => break,
-                Formatting::Element { name, tag: t, .. } if *name == n && t == tag => {
+                Formatting::Element { name, tag: t, .. } if *name == n && **t == *tag => {
                     same += 1;
                     earliest = Some(i);
                 }
@@ -1859,7 +1947,7 @@ impl Walker {
         self.formatting.push(Formatting::Element {
             serial,
             name: n,
-            tag: tag.clone(),
+            tag: Box::new(tag.clone()),
         });
     }
 
@@ -1958,9 +2046,11 @@ impl Walker {
             return self.end_other(n);
         };
         let Some(k) = self.stack.iter().rposition(|e| e.serial == serial) else {
-            if let Some(i) = self.formatting.iter().position(
-                |f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial),
-            ) {
+            if let Some(i) = self
+                .formatting
+                .iter()
+                .position(|f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial))
+            {
                 self.formatting.remove(i);
             }
             return;
@@ -2272,7 +2362,11 @@ impl Walker {
         self.on_eof();
         let keep = |v: Vec<Option<String>>| v.into_iter().flatten().collect::<Vec<_>>();
         let mut head = self.head;
-        head.json_ld = self.json_ld.into_iter().map(Option::unwrap_or_default).collect();
+        head.json_ld = self
+            .json_ld
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
         let texts = self.rule_texts.map(keep);
         Page {
             blocks: self.blocks,
@@ -2322,7 +2416,10 @@ fn quirky_doctype(public: Option<&[u8]>, system: Option<&[u8]>) -> bool {
         b"-//w3o//dtd w3 html 3.0//",
         b"-//webtechs//dtd mozilla html",
     ];
-    if p == b"-//w3o//dtd w3 html strict 3.0//en//" || p == b"-/w3c/dtd html 4.0 transitional/en" || p == b"html" {
+    if p == b"-//w3o//dtd w3 html strict 3.0//en//"
+        || p == b"-/w3c/dtd html 4.0 transitional/en"
+        || p == b"html"
+    {
         return true;
     }
     if PREFIXES.iter().any(|x| p.starts_with(x)) {
@@ -2358,7 +2455,6 @@ fn looks_like_caption_text(t: &str) -> bool {
     .iter()
     .any(|p| starts_with_ci(t, p).is_some())
 }
-
 
 /// Turns html5gum's events into the walker's start tags, end tags, text and comments.
 struct Sink<'w> {
@@ -2431,12 +2527,9 @@ impl Callback<(), ()> for Sink<'_> {
                 public_identifier,
                 system_identifier,
                 force_quirks,
-            } => self.walker.on_doctype(
-                name,
-                public_identifier,
-                system_identifier,
-                force_quirks,
-            ),
+            } => self
+                .walker
+                .on_doctype(name, public_identifier, system_identifier, force_quirks),
             CallbackEvent::Error(_) => {}
         }
         None

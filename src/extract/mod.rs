@@ -1,8 +1,10 @@
 //! Extraction: turns one saved page (bytes in some encoding, some layout) into an [`Article`].
 //!
-//! The page is decoded ([`charset`]), parsed once with scraper and walked once into text
-//! blocks and metadata ([`dom`]). A site profile ([`profiles`]) says where the parts are when
-//! the layout is a documented one; otherwise the main content is chosen by text and link
+//! The page is decoded ([`charset`]) and its tokens (html5gum, a WHATWG tokenizer) are walked
+//! once into text blocks and metadata ([`dom`]); no DOM tree is built, the walk keeps its own
+//! stack of open elements with the tree-building rules that matter for where text ends up. The
+//! same walk checks the site profiles' rules on every start tag, so a profile ([`profiles`])
+//! says where the parts are when the layout is a documented one; otherwise the main content is chosen by text and link
 //! density ([`generic`]). Both paths then share the same clean-up and the same metadata rules
 //! (title, lead, dates, byline, agency, province, topic), so every layout yields the same
 //! conventions: NFC text, no site prefix on the lead, no "./.", no captions, related lists,

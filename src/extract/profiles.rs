@@ -313,14 +313,17 @@ mod tests {
         assert_eq!(rules("h1", None, None, inside), [Rule::MicTitle]);
         // A descendant rule needs an ancestor, not the element itself.
         assert!(rules("h1", Some("news_content"), None, 0).is_empty());
+        assert_eq!(rules("span", None, Some("x date"), inside), [Rule::MicDate]);
         assert_eq!(
-            rules("span", None, Some("x date"), inside),
-            [Rule::MicDate]
+            rules("div", None, Some("detail-content"), 0),
+            [Rule::CpBody]
         );
-        assert_eq!(rules("div", None, Some("detail-content"), 0), [Rule::CpBody]);
         assert!(rules("section", None, Some("detail-content"), 0).is_empty());
         assert_eq!(
-            classify("section", None, None, Some("content"), 0).1.iter().collect::<Vec<_>>(),
+            classify("section", None, None, Some("content"), 0)
+                .1
+                .iter()
+                .collect::<Vec<_>>(),
             [Rule::CpBody]
         );
         let (crumb, _) = classify("ol", None, Some("detail-breadcrumb"), None, 0);
@@ -340,7 +343,10 @@ mod tests {
         assert_eq!(locate(&page).map(|l| l.layout), Some("mic2009"));
         let page = super::super::dom::walk("<span id='divArticleContent'><p>x</p></span>");
         let loc = locate(&page);
-        assert!(loc.as_ref().is_some_and(|l| l.body_found && l.body_root.is_none()));
+        assert!(
+            loc.as_ref()
+                .is_some_and(|l| l.body_found && l.body_root.is_none())
+        );
         let page = super::super::dom::walk("<div id='other'><p>x</p></div>");
         assert!(locate(&page).is_none());
     }

@@ -47,7 +47,12 @@ fn block<'a>(page: &'a Page, text: &str) -> &'a Block {
 #[test]
 fn implied_ends() {
     assert_eq!(texts("<ul><li>a<li>b</ul>c"), ["a", "b", "c"]);
-    assert!(walk("<ul><li>a<li>b</ul>").blocks.iter().all(|b| b.list_item));
+    assert!(
+        walk("<ul><li>a<li>b</ul>")
+            .blocks
+            .iter()
+            .all(|b| b.list_item)
+    );
     assert_eq!(texts("<p>a<div>b</div>c"), ["a", "b", "c"]);
     assert_eq!(texts("<dl><dt>t<dd>d<dt>u</dl>"), ["t", "d", "u"]);
     assert_eq!(
@@ -109,7 +114,10 @@ fn entities_and_attributes() {
          <DIV CLASS=menu><A HREF=/x>Home</A></DIV>\
          <a href='/index.php?option=com_content&amp;view=category&amp;id=3'>Tin tức</a>",
     );
-    assert_eq!(page.blocks.first().map(|b| b.text.as_str()), Some("K&CN <b> ắắ x…"));
+    assert_eq!(
+        page.blocks.first().map(|b| b.text.as_str()),
+        Some("K&CN <b> ắắ x…")
+    );
     assert!(block(&page, "Home").boiler && block(&page, "Home").link_chars > 0);
     assert_eq!(page.category_links, ["Tin tức"]);
     let page = walk("<title>A &amp; <b>B</b></title><p>x</p>");
@@ -146,11 +154,12 @@ fn raw_text_and_skipped_content_never_leak() {
          <button>no</button><p>c</p>",
     );
     assert_eq!(t, ["ab", "yes", "c"]);
-    let page = walk(
-        "<script type='application/ld+json'>{\"a\":\"<p>x</p>\"}</script><p>body</p>",
-    );
+    let page = walk("<script type='application/ld+json'>{\"a\":\"<p>x</p>\"}</script><p>body</p>");
     assert_eq!(page.head.json_ld, ["{\"a\":\"<p>x</p>\"}"]);
-    assert_eq!(texts("<p>x</p><SCRIPT>document.write('</p>no')</SCRIPT>"), ["x"]);
+    assert_eq!(
+        texts("<p>x</p><SCRIPT>document.write('</p>no')</SCRIPT>"),
+        ["x"]
+    );
 }
 
 #[test]
@@ -160,16 +169,25 @@ fn head_and_body_are_implied() {
          <div>x</div><meta name='author' content='A'>",
     );
     assert_eq!(page.head.title.as_deref(), Some("T"));
-    assert_eq!(page.head.meta.get("og:title").map(String::as_str), Some("OG"));
+    assert_eq!(
+        page.head.meta.get("og:title").map(String::as_str),
+        Some("OG")
+    );
     // A meta tag in the body still counts.
     assert_eq!(page.head.meta.get("author").map(String::as_str), Some("A"));
-    assert_eq!(texts("<html><head><title>T</title>stray<p>x"), ["stray", "x"]);
+    assert_eq!(
+        texts("<html><head><title>T</title>stray<p>x"),
+        ["stray", "x"]
+    );
     // Head elements right after `</head>` still belong to the head.
     let page =
         walk("<head></head><link rel='canonical' href=' http://x.vn/a '><title>T</title><p>b");
     assert_eq!(page.head.canonical.as_deref(), Some("http://x.vn/a"));
     assert_eq!(page.head.title.as_deref(), Some("T"));
-    assert_eq!(texts("<head></head><link rel=x><title>T</title><p>b"), ["b"]);
+    assert_eq!(
+        texts("<head></head><link rel=x><title>T</title><p>b"),
+        ["b"]
+    );
     // A title in the body is text.
     assert_eq!(texts("<body><title>t</title>x"), ["tx"]);
 }
@@ -204,7 +222,17 @@ fn pathological_input_is_linear_and_safe() {
     let fonts = "<p><font><b><i>x</p>".repeat(5000);
     let _ = walk(&fonts);
     assert!(t.elapsed() < std::time::Duration::from_secs(20));
-    for junk in ["<", "</", "<a", "<!--", "<!DOCTYPE", "&", "&#", "&#x110000;", "\0<p>\0"] {
+    for junk in [
+        "<",
+        "</",
+        "<a",
+        "<!--",
+        "<!DOCTYPE",
+        "&",
+        "&#",
+        "&#x110000;",
+        "\0<p>\0",
+    ] {
         let _ = walk(junk);
     }
 }

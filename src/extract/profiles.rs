@@ -106,8 +106,49 @@ impl RuleSet {
     }
 }
 
-fn has_class(class: Option<&str>, c: &str) -> bool {
-    class.is_some_and(|cl| cl.split_ascii_whitespace().any(|x| x == c))
+/// The classes the rules name, as bits.
+const C_DETAIL_BREADCRUMB: u16 = 1;
+const C_DETAIL_TAG_LIST: u16 = 1 << 1;
+const C_DETAIL_TAG: u16 = 1 << 2;
+const C_NEWS_COLUMN: u16 = 1 << 3;
+const C_NEWS_DETAIL: u16 = 1 << 4;
+const C_NGAY_DANG: u16 = 1 << 5;
+const C_DATE: u16 = 1 << 6;
+const C_DETAIL_CONTENT: u16 = 1 << 7;
+const C_DETAIL_TITLE: u16 = 1 << 8;
+const C_DETAIL_SAPO: u16 = 1 << 9;
+const C_AUTHOR_TOP_NAME: u16 = 1 << 10;
+const C_DETAIL_AUTHOR: u16 = 1 << 11;
+const C_DETAIL_TIME: u16 = 1 << 12;
+const C_BODYTEXT: u16 = 1 << 13;
+const C_TITLE: u16 = 1 << 14;
+const C_HOMETEXT: u16 = 1 << 15;
+
+/// Which of the named classes a class attribute has, in one pass over its words.
+fn classes(class: Option<&str>) -> u16 {
+    let mut c = 0;
+    for w in class.unwrap_or("").split_ascii_whitespace() {
+        c |= match w {
+            "detail-breadcrumb" => C_DETAIL_BREADCRUMB,
+            "detail-tag-list" => C_DETAIL_TAG_LIST,
+            "detail-tag" => C_DETAIL_TAG,
+            "news_column" => C_NEWS_COLUMN,
+            "news-detail" => C_NEWS_DETAIL,
+            "ms-rteCustom-NgayDang" => C_NGAY_DANG,
+            "date" => C_DATE,
+            "detail-content" => C_DETAIL_CONTENT,
+            "detail-title" => C_DETAIL_TITLE,
+            "detail-sapo" => C_DETAIL_SAPO,
+            "detail-author-top-name" => C_AUTHOR_TOP_NAME,
+            "detail-author" => C_DETAIL_AUTHOR,
+            "detail-time" => C_DETAIL_TIME,
+            "bodytext" => C_BODYTEXT,
+            "title" => C_TITLE,
+            "hometext" => C_HOMETEXT,
+            _ => 0,
+        };
+    }
+    c
 }
 
 /// What one start tag matches. `inside` is what its ancestors were (the value this function
@@ -125,25 +166,26 @@ pub fn classify(
         return (0, m);
     }
     let id_is = |x: &str| id == Some(x);
-    let cls = |x: &str| has_class(class, x);
+    let cl = classes(class);
+    let cls = |bit: u16| cl & bit != 0;
     let role = |x: &str| data_role == Some(x);
     let mut own = 0u8;
     if id_is("news_content") {
         own |= IN_NEWS_CONTENT;
     }
-    if cls("detail-breadcrumb") {
+    if cls(C_DETAIL_BREADCRUMB) {
         own |= IN_DETAIL_BREADCRUMB;
     }
-    if name == "ul" && cls("detail-tag-list") {
+    if name == "ul" && cls(C_DETAIL_TAG_LIST) {
         own |= IN_UL_DETAIL_TAG_LIST;
     }
-    if cls("detail-tag") {
+    if cls(C_DETAIL_TAG) {
         own |= IN_DETAIL_TAG;
     }
-    if cls("news_column") {
+    if cls(C_NEWS_COLUMN) {
         own |= IN_NEWS_COLUMN;
     }
-    if cls("news-detail") {
+    if cls(C_NEWS_DETAIL) {
         own |= IN_NEWS_DETAIL;
     }
     let h1 = name == "h1";
@@ -157,22 +199,22 @@ pub fn classify(
     if id_is("divArticleDescription") {
         m.add(Rule::MicLead);
     }
-    if inside & IN_NEWS_CONTENT != 0 && (cls("ms-rteCustom-NgayDang") || cls("date")) {
+    if inside & IN_NEWS_CONTENT != 0 && cls(C_NGAY_DANG | C_DATE) {
         m.add(Rule::MicDate);
     }
-    if (name == "div" && cls("detail-content")) || role("content") {
+    if (name == "div" && cls(C_DETAIL_CONTENT)) || role("content") {
         m.add(Rule::CpBody);
     }
-    if (h1 && cls("detail-title")) || role("title") {
+    if (h1 && cls(C_DETAIL_TITLE)) || role("title") {
         m.add(Rule::CpTitle);
     }
-    if cls("detail-sapo") || role("sapo") {
+    if cls(C_DETAIL_SAPO) || role("sapo") {
         m.add(Rule::CpLead);
     }
-    if cls("detail-author-top-name") || cls("detail-author") {
+    if cls(C_AUTHOR_TOP_NAME | C_DETAIL_AUTHOR) {
         m.add(Rule::CpAuthor);
     }
-    if role("publishdate") || cls("detail-time") {
+    if role("publishdate") || cls(C_DETAIL_TIME) {
         m.add(Rule::CpDate);
     }
     if (a || name == "li") && inside & IN_DETAIL_BREADCRUMB != 0 {
@@ -181,13 +223,13 @@ pub fn classify(
     if a && inside & (IN_UL_DETAIL_TAG_LIST | IN_DETAIL_TAG) != 0 {
         m.add(Rule::CpTags);
     }
-    if id_is("news-bodyhtml") || (name == "div" && cls("bodytext")) {
+    if id_is("news-bodyhtml") || (name == "div" && cls(C_BODYTEXT)) {
         m.add(Rule::NvBody);
     }
-    if h1 && (inside & (IN_NEWS_COLUMN | IN_NEWS_DETAIL) != 0 || cls("title")) {
+    if h1 && (inside & (IN_NEWS_COLUMN | IN_NEWS_DETAIL) != 0 || cls(C_TITLE)) {
         m.add(Rule::NvTitle);
     }
-    if cls("hometext") {
+    if cls(C_HOMETEXT) {
         m.add(Rule::NvLead);
     }
     (inside | own, m)

@@ -37,7 +37,7 @@ pub fn decode<'a>(
         (Some(h), _) => Some(h),
         (None, m) => m,
     };
-    let utf8 = std::str::from_utf8(bytes).ok();
+    let utf8 = simdutf8::basic::from_utf8(bytes).ok();
     let utf8_ok = utf8.is_some();
     let enc = match declared {
         // A UTF-16 label inside an ASCII-compatible page is a lie (the spec says read UTF-8).

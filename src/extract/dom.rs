@@ -1,18 +1,42 @@
-//! One walk over the parsed page that turns the DOM into text blocks and page metadata.
+//! One pass over the page's tokens that turns it into text blocks and page metadata.
 //!
-//! Everything after parsing works on what this walk produces: the paragraphs of the page in
+//! Everything after this works on what the walk produces: the paragraphs of the page in
 //! document order (each with its link and bold share, alignment, and whether it sits in a
 //! boilerplate region such as a menu, a related-news box or a photo caption), plus the `<head>`
-//! metadata (title, Open Graph and article meta, canonical link, JSON-LD). Walking once and
-//! keeping plain data keeps extraction a small fraction of the parse cost.
+//! metadata (title, Open Graph and article meta, canonical link, JSON-LD) and what the site
+//! profiles' rules matched ([`super::profiles`]).
+//!
+//! No DOM is built. html5gum (a WHATWG tokenizer: entities decoded, script/style/title read as
+//! raw text) produces start tags, end tags, text and comments, and the walk keeps the stack of
+//! open elements itself, with the parts of the HTML tree-building rules that decide where text
+//! ends up on real pages:
+//! - the implied `html`, `head` and `body`; head elements after `</head>` still count as head;
+//! - void elements; `p` closed by a block-level start tag (`table` only outside quirks mode)
+//!   and `</p>` without an open `p` acting as an empty paragraph; `li`, `dd`/`dt`, table
+//!   cells, rows and sections, `option` closed by a sibling; headings closing a heading;
+//!   implied `tbody`/`tr`; table cell starts ignored outside a table;
+//! - an end tag closes the nearest open element of its name, within the tag's scope; an
+//!   ordinary end tag never closes past a block-level ("special") element; `</br>` is `<br>`;
+//! - formatting elements (`a`, `b`, `i`, `font`, `strong`…) are reopened after a block closed
+//!   them (the list of active formatting elements, with the Noah's ark limit) and a misnested
+//!   end tag ends their effect without closing the blocks opened inside them (a simplified
+//!   adoption agency);
+//! - SVG and MathML content, and everything under script, style, select, iframe and the other
+//!   skipped elements, never yields text;
+//! - whatever is open at the end of the input is closed there.
+//!
+//! Not modelled: foster parenting of stray table content, `<form>` pointer subtleties beyond
+//! "no nested forms", templates. Nesting deeper than [`MAX_DEPTH`] yields no text, and the
+//! stack searches are bounded, so hostile input costs linear time and never panics.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter};
 
+use super::profiles::{self, Matches, RULES};
 use super::text::{clean_text, starts_with_ci};
 
 /// One paragraph-like run of text.
@@ -88,8 +112,8 @@ pub struct Page {
     /// Block-level elements seen, numbered in document order: each one's enclosing
     /// block-level element (index 0 is the document).
     pub parents: Vec<Option<usize>>,
-    /// The DOM node of each numbered element.
-    pub node_ids: Vec<NodeId>,
+    /// What the site profiles' rules matched.
+    pub matches: Matches,
 }
 
 impl Page {
@@ -107,11 +131,6 @@ impl Page {
     pub fn is_within(&self, id: usize, root: usize) -> bool {
         // Children are numbered after their parents, so nothing before `root` is inside it.
         id == root || (id > root && self.ancestors(id).any(|a| a == root))
-    }
-
-    /// The number of a block-level DOM element, if it was walked.
-    pub fn element_index(&self, node: NodeId) -> Option<usize> {
-        self.node_ids.iter().position(|&n| n == node)
     }
 }
 
@@ -281,7 +300,91 @@ const BOILER_PARTS: &[&str] = &[
     "figcaption",
 ];
 
-/// The attributes the walk looks at, read in one pass over the element's attributes.
+/// Where an attribute the walk reads is kept in [`Tag::vals`].
+#[derive(Clone, Copy)]
+enum At {
+    Class,
+    Id,
+    Type,
+    Role,
+    Align,
+    Style,
+    Href,
+    DataRole,
+    Datetime,
+    Size,
+    Property,
+    Name,
+    Itemprop,
+    Content,
+    Rel,
+}
+const ATTRS: usize = 15;
+
+fn attr_slot(name: &[u8]) -> Option<At> {
+    Some(match name {
+        b"class" => At::Class,
+        b"id" => At::Id,
+        b"type" => At::Type,
+        b"role" => At::Role,
+        b"align" => At::Align,
+        b"style" => At::Style,
+        b"href" => At::Href,
+        b"data-role" => At::DataRole,
+        b"datetime" => At::Datetime,
+        b"size" => At::Size,
+        b"property" => At::Property,
+        b"name" => At::Name,
+        b"itemprop" => At::Itemprop,
+        b"content" => At::Content,
+        b"rel" => At::Rel,
+        _ => return None,
+    })
+}
+
+/// A start tag: its (lowercase) name and the attributes the walk reads, first value winning.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Tag {
+    name: String,
+    /// The attribute values, one after another.
+    buf: String,
+    /// Each attribute's value as a range of `buf`.
+    vals: [Option<(u32, u32)>; ATTRS],
+}
+
+impl Tag {
+    fn named(name: &str) -> Self {
+        Tag {
+            name: name.to_string(),
+            ..Tag::default()
+        }
+    }
+    fn clear(&mut self) {
+        self.name.clear();
+        self.buf.clear();
+        self.vals = [None; ATTRS];
+    }
+    fn get(&self, a: At) -> Option<&str> {
+        let (from, to) = (*self.vals.get(a as usize)?)?;
+        self.buf.get(from as usize..to as usize)
+    }
+    fn attrs(&self) -> Attrs<'_> {
+        Attrs {
+            class: self.get(At::Class),
+            id: self.get(At::Id),
+            kind: self.get(At::Type),
+            role: self.get(At::Role),
+            align: self.get(At::Align),
+            style: self.get(At::Style),
+            href: self.get(At::Href),
+            data_role: self.get(At::DataRole),
+            datetime: self.get(At::Datetime),
+            size: self.get(At::Size),
+        }
+    }
+}
+
+/// The attributes the walk looks at.
 #[derive(Default, Clone, Copy)]
 struct Attrs<'a> {
     class: Option<&'a str>,
@@ -294,28 +397,6 @@ struct Attrs<'a> {
     data_role: Option<&'a str>,
     datetime: Option<&'a str>,
     size: Option<&'a str>,
-}
-
-impl<'a> Attrs<'a> {
-    fn of(el: &'a scraper::node::Element) -> Self {
-        let mut a = Attrs::default();
-        for (name, value) in el.attrs() {
-            match name {
-                "class" => a.class = Some(value),
-                "id" => a.id = Some(value),
-                "type" => a.kind = Some(value),
-                "role" => a.role = Some(value),
-                "align" => a.align = Some(value),
-                "style" => a.style = Some(value),
-                "href" => a.href = Some(value),
-                "data-role" => a.data_role = Some(value),
-                "datetime" => a.datetime = Some(value),
-                "size" => a.size = Some(value),
-                _ => {}
-            }
-        }
-        a
-    }
 }
 
 /// The element's class and id, lowercased, space-separated ("" when it has neither).
@@ -574,7 +655,8 @@ fn alignment(el: &Attrs<'_>, roles: Roles) -> (bool, bool) {
     (right, center)
 }
 
-#[derive(Clone, Copy, Default)]
+/// What an open element passes on to its content.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Ctx {
     link: bool,
     bold: bool,
@@ -584,27 +666,459 @@ struct Ctx {
     centered: bool,
     list_item: bool,
     heading: u8,
-    in_head: bool,
     titleish: bool,
     crumb: bool,
     tags: bool,
+    /// Content that is never text of the page (script, style, select, svg…, too deep).
+    skip: bool,
+}
+
+/// What an element itself adds to the context it inherits: applied again when a misnested
+/// formatting element is taken out from under it.
+#[derive(Clone, Copy, Default)]
+struct Own {
+    link: bool,
+    bold: bool,
+    italic: bool,
+    boiler: bool,
+    right: bool,
+    centered: bool,
+    list_item: bool,
+    heading: u8,
+    titleish: bool,
+    crumb: bool,
+    tags: bool,
+    skip: bool,
+}
+
+impl Own {
+    fn apply(&self, mut c: Ctx) -> Ctx {
+        c.link |= self.link;
+        c.bold |= self.bold;
+        c.italic |= self.italic;
+        c.boiler |= self.boiler;
+        c.list_item |= self.list_item;
+        if self.heading > 0 {
+            c.heading = self.heading;
+        }
+        c.titleish |= self.titleish;
+        c.crumb |= self.crumb;
+        c.tags |= self.tags;
+        c.skip |= self.skip;
+        if self.right {
+            c.right = true;
+            c.centered = false;
+        }
+        if self.centered {
+            c.centered = true;
+            c.right = false;
+        }
+        c
+    }
+}
+
+/// A tag name packed into an integer (the first 16 bytes), for cheap comparisons on the stack.
+type Name = u128;
+
+const fn nm(name: &str) -> Name {
+    let b = name.as_bytes();
+    let mut k: u128 = 0;
+    let mut i = 0;
+    while i < b.len() && i < 16 {
+        k = (k << 8) | b[i] as u128;
+        i += 1;
+    }
+    // Longer names keep their first 15 bytes and a mark, so they never equal a short name.
+    if b.len() > 16 {
+        (k >> 8) << 8 | 0xFF
+    } else {
+        k
+    }
+}
+
+macro_rules! names {
+    ($($id:ident = $s:literal),* $(,)?) => { $(const $id: Name = nm($s);)* };
+}
+
+names! {
+    N_HTML = "html", N_HEAD = "head", N_BODY = "body", N_P = "p", N_LI = "li", N_DD = "dd",
+    N_DT = "dt", N_A = "a", N_TABLE = "table", N_TBODY = "tbody", N_THEAD = "thead",
+    N_TFOOT = "tfoot", N_TR = "tr", N_TD = "td", N_TH = "th", N_CAPTION = "caption",
+    N_BUTTON = "button", N_OPTION = "option", N_FORM = "form",
+    N_NOBR = "nobr", N_SVG = "svg", N_MATH = "math", N_TEMPLATE = "template",
+    N_APPLET = "applet", N_MARQUEE = "marquee", N_OBJECT = "object", N_OL = "ol", N_UL = "ul",
+    N_ADDRESS = "address", N_DIV = "div",
+    N_H1 = "h1", N_H2 = "h2", N_H3 = "h3", N_H4 = "h4", N_H5 = "h5", N_H6 = "h6",
+}
+
+fn is_heading(n: Name) -> bool {
+    matches!(n, N_H1 | N_H2 | N_H3 | N_H4 | N_H5 | N_H6)
+}
+
+/// The HTML "special" elements: an ordinary end tag never closes past one of them.
+fn is_special(n: Name) -> bool {
+    const SPECIAL: [Name; 82] = [
+        nm("address"),
+        nm("applet"),
+        nm("area"),
+        nm("article"),
+        nm("aside"),
+        nm("base"),
+        nm("basefont"),
+        nm("bgsound"),
+        nm("blockquote"),
+        nm("body"),
+        nm("br"),
+        nm("button"),
+        nm("caption"),
+        nm("center"),
+        nm("col"),
+        nm("colgroup"),
+        nm("dd"),
+        nm("details"),
+        nm("dir"),
+        nm("div"),
+        nm("dl"),
+        nm("dt"),
+        nm("embed"),
+        nm("fieldset"),
+        nm("figcaption"),
+        nm("figure"),
+        nm("footer"),
+        nm("form"),
+        nm("frame"),
+        nm("frameset"),
+        nm("h1"),
+        nm("h2"),
+        nm("h3"),
+        nm("h4"),
+        nm("h5"),
+        nm("h6"),
+        nm("head"),
+        nm("header"),
+        nm("hgroup"),
+        nm("hr"),
+        nm("html"),
+        nm("iframe"),
+        nm("img"),
+        nm("input"),
+        nm("keygen"),
+        nm("li"),
+        nm("link"),
+        nm("listing"),
+        nm("main"),
+        nm("marquee"),
+        nm("menu"),
+        nm("meta"),
+        nm("nav"),
+        nm("noembed"),
+        nm("noframes"),
+        nm("noscript"),
+        nm("object"),
+        nm("ol"),
+        nm("p"),
+        nm("param"),
+        nm("plaintext"),
+        nm("pre"),
+        nm("script"),
+        nm("search"),
+        nm("section"),
+        nm("select"),
+        nm("source"),
+        nm("style"),
+        nm("summary"),
+        nm("table"),
+        nm("tbody"),
+        nm("td"),
+        nm("template"),
+        nm("textarea"),
+        nm("tfoot"),
+        nm("th"),
+        nm("thead"),
+        nm("title"),
+        nm("tr"),
+        nm("track"),
+        nm("ul"),
+        nm("wbr"),
+    ];
+    SPECIAL.contains(&n)
+}
+
+/// Elements without content or end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "basefont"
+            | "bgsound"
+            | "frame"
+    )
+}
+
+/// Formatting elements: reopened after a block closed them.
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "b"
+            | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
+
+/// Start tags that close an open `p` (in button scope).
+fn closes_p(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "header"
+            | "hgroup"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "search"
+            | "section"
+            | "summary"
+            | "ul"
+            | "pre"
+            | "listing"
+            | "plaintext"
+            | "xmp"
+            | "hr"
+    )
+}
+
+/// Elements that belong in `<head>` when they come before the body.
+fn is_head_element(name: &str) -> bool {
+    matches!(
+        name,
+        "title"
+            | "meta"
+            | "link"
+            | "script"
+            | "style"
+            | "noscript"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "noframes"
+            | "template"
+    )
+}
+
+/// Start tags that leave SVG or MathML content.
+fn breaks_out_of_foreign(name: &str) -> bool {
+    matches!(
+        name,
+        "b" | "big"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "center"
+            | "code"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "em"
+            | "embed"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "hr"
+            | "i"
+            | "img"
+            | "li"
+            | "listing"
+            | "menu"
+            | "meta"
+            | "nobr"
+            | "ol"
+            | "p"
+            | "pre"
+            | "ruby"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "strike"
+            | "sub"
+            | "sup"
+            | "table"
+            | "tt"
+            | "u"
+            | "ul"
+            | "var"
+    )
+}
+
+/// Which elements stop a search for an open element ("has an element in scope").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Default,
+    Button,
+    ListItem,
+    Table,
+}
+
+fn bounds(n: Name, scope: Scope) -> bool {
+    match scope {
+        Scope::Table => matches!(n, N_HTML | N_TABLE | N_TEMPLATE),
+        _ => {
+            matches!(
+                n,
+                N_HTML
+                    | N_TABLE
+                    | N_TD
+                    | N_TH
+                    | N_CAPTION
+                    | N_MARQUEE
+                    | N_OBJECT
+                    | N_APPLET
+                    | N_TEMPLATE
+            ) || (scope == Scope::Button && n == N_BUTTON)
+                || (scope == Scope::ListItem && matches!(n, N_OL | N_UL))
+        }
+    }
+}
+
+/// Deeper than this, elements yield no text (the old tree walk's limit).
+pub const MAX_DEPTH: usize = 400;
+/// How far down the stack a search for an open element looks: keeps hostile nesting linear.
+const SEARCH_LIMIT: usize = 600;
+/// At most this many entries in the list of active formatting elements.
+const MAX_FORMATTING: usize = 64;
+
+/// One open element.
+struct Open {
+    name: Name,
+    serial: u32,
+    /// The context its content gets (before `related`).
+    ctx: Ctx,
+    own: Own,
+    /// Whether the parent was inside a related-news comment pair when this element opened.
+    inherited_related: bool,
+    /// Inside a `<!-- bonewsrelation -->` pair among this element's children.
+    related: bool,
+    /// Its number, for block-level elements.
+    block: Option<usize>,
+    first_block: usize,
+    images_before: usize,
+    /// Picture-and-line captions are looked for under it (table, div, p, center, td).
+    caption_box: bool,
+    /// The profile rules' ancestor bits for its content.
+    inside: u8,
+    /// An entry of the active formatting list ends at it (td, th, caption, applet…).
+    marker: bool,
+    /// SVG or MathML.
+    foreign: bool,
+}
+
+/// Where the text of an element goes when the element closes.
+enum Dest {
+    Title,
+    JsonLd(usize),
+    Category(usize),
+    Lead(usize),
+    Link {
+        category: Option<usize>,
+        crumb: Option<usize>,
+        tag: Option<usize>,
+    },
+    Rule(usize, usize),
+}
+
+/// The text of an open element being gathered (what the tree walk called `node_text`).
+struct Capture {
+    serial: u32,
+    dest: Dest,
+    buf: String,
+}
+
+/// An entry of the list of active formatting elements.
+enum Formatting {
+    Marker,
+    Element {
+        serial: u32,
+        name: Name,
+        tag: Box<Tag>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    BeforeHtml,
+    BeforeHead,
+    InHead,
+    AfterHead,
+    InBody,
 }
 
 struct Walker {
     blocks: Vec<Block>,
     head: HeadMeta,
-    crumbs: Vec<String>,
-    tag_links: Vec<String>,
-    category_names: Vec<String>,
-    category_links: Vec<String>,
-    lead_candidates: Vec<String>,
+    title_seen: bool,
+    json_ld: Vec<Option<String>>,
+    crumbs: Vec<Option<String>>,
+    tag_links: Vec<Option<String>>,
+    category_names: Vec<Option<String>>,
+    category_links: Vec<Option<String>>,
+    lead_candidates: Vec<Option<String>>,
+    rule_texts: [Vec<Option<String>>; RULES],
+    bodies: [Option<Option<usize>>; RULES],
     profile_hint: bool,
     /// Reused buffer for an element's lowercased class and id.
     names_buf: String,
     parents: Vec<Option<usize>>,
-    node_ids: Vec<NodeId>,
-    /// The open block-level elements.
-    stack: Vec<(usize, Ctx)>,
+    stack: Vec<Open>,
+    formatting: Vec<Formatting>,
+    captures: Vec<Capture>,
+    serial: u32,
+    mode: Mode,
+    quirks: bool,
+    doctype_seen: bool,
     buf: String,
     chars: usize,
     link: usize,
@@ -618,13 +1132,76 @@ struct Walker {
 }
 
 impl Walker {
+    fn new() -> Self {
+        let mut w = Walker {
+            blocks: Vec::with_capacity(256),
+            head: HeadMeta::default(),
+            title_seen: false,
+            json_ld: Vec::new(),
+            crumbs: Vec::new(),
+            tag_links: Vec::new(),
+            category_names: Vec::new(),
+            category_links: Vec::new(),
+            lead_candidates: Vec::new(),
+            rule_texts: Default::default(),
+            bodies: [None; RULES],
+            profile_hint: false,
+            names_buf: String::with_capacity(64),
+            parents: Vec::with_capacity(512),
+            stack: Vec::with_capacity(64),
+            formatting: Vec::with_capacity(16),
+            captures: Vec::new(),
+            serial: 0,
+            mode: Mode::BeforeHtml,
+            quirks: false,
+            doctype_seen: false,
+            buf: String::with_capacity(1024),
+            chars: 0,
+            link: 0,
+            bold: 0,
+            italic: 0,
+            titleish: 0,
+            boiler_chars: 0,
+            images: 0,
+            image_pending: false,
+        };
+        // The document itself: element number 0.
+        w.parents.push(None);
+        w.stack.push(Open {
+            name: 0,
+            serial: 0,
+            ctx: Ctx::default(),
+            own: Own::default(),
+            inherited_related: false,
+            related: false,
+            block: Some(0),
+            first_block: 0,
+            images_before: 0,
+            caption_box: false,
+            inside: 0,
+            marker: false,
+            foreign: false,
+        });
+        w
+    }
+
+    // ----- text blocks -----
+
+    /// The innermost open block-level element and its context.
+    fn current_block(&self) -> Option<(usize, Ctx)> {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|e| e.block.map(|b| (b, e.ctx)))
+    }
+
     fn flush(&mut self) {
         if self.buf.trim().is_empty() {
             self.reset_buf();
             return;
         }
         let text = clean_text(&self.buf);
-        let Some(&(node, ctx)) = self.stack.last() else {
+        let Some((node, ctx)) = self.current_block() else {
             self.reset_buf();
             return;
         };
@@ -676,10 +1253,7 @@ impl Walker {
         self.boiler_chars = 0;
     }
 
-    fn text(&mut self, t: &str, ctx: Ctx) {
-        if ctx.in_head {
-            return;
-        }
+    fn add_text(&mut self, t: &str, ctx: Ctx) {
         // Shares (links, bold...) are kept in bytes of trimmed text; the block's character
         // count is exact, taken from the cleaned text at flush.
         let n = t.trim_ascii().len();
@@ -708,217 +1282,1063 @@ impl Walker {
         }
     }
 
-    fn walk(&mut self, node: NodeRef<'_, Node>, ctx: Ctx, depth: usize) {
-        // Pathological nesting: stop descending rather than risk the stack.
-        if depth > 400 {
+    // ----- tokens -----
+
+    fn on_text(&mut self, t: &str) {
+        for c in &mut self.captures {
+            c.buf.push_str(t);
+        }
+        if self.mode != Mode::InBody {
+            // Text inside a head element (title, script, style…) is theirs alone.
+            let top = self.stack.last().map_or(0, |e| e.name);
+            if self.mode == Mode::InHead && top != N_HEAD {
+                return;
+            }
+            let ws = t.trim_ascii_start();
+            if ws.is_empty() {
+                return;
+            }
+            self.enter_body(None);
+        }
+        let Some(top) = self.stack.last() else {
+            return;
+        };
+        if top.ctx.skip || self.stack.len() > MAX_DEPTH {
             return;
         }
-        match node.value() {
-            Node::Text(t) => self.text(t, ctx),
-            Node::Element(el) => self.element(node, el, ctx, depth),
-            Node::Document | Node::Fragment => self.children(node, ctx, depth),
-            _ => {}
-        }
+        self.reconstruct();
+        let Some(top) = self.stack.last() else {
+            return;
+        };
+        let mut ctx = top.ctx;
+        ctx.boiler |= top.related;
+        self.add_text(t, ctx);
     }
 
-    fn children(&mut self, node: NodeRef<'_, Node>, ctx: Ctx, depth: usize) {
+    fn on_comment(&mut self, c: &[u8]) {
         // Regions between a pair of `<!-- bonewsrelation -->` comments are related-news boxes.
-        let mut related = false;
-        for child in node.children() {
-            if let Node::Comment(c) = child.value() {
-                if c.to_ascii_lowercase().contains("newsrelation") {
-                    related = !related;
-                }
-                continue;
-            }
-            let mut c = ctx;
-            c.boiler |= related;
-            self.walk(child, c, depth + 1);
+        if self.mode != Mode::InBody || !contains_ci(c, b"newsrelation") {
+            return;
+        }
+        if let Some(top) = self.stack.last_mut()
+            && !top.ctx.skip
+        {
+            top.related = !top.related;
         }
     }
 
-    fn element(
+    fn on_doctype(
         &mut self,
-        node: NodeRef<'_, Node>,
-        el: &scraper::node::Element,
-        ctx: Ctx,
-        depth: usize,
+        name: &[u8],
+        public: Option<&[u8]>,
+        system: Option<&[u8]>,
+        force: bool,
     ) {
-        let name = el.name();
-        if ctx.in_head || name == "head" {
-            self.head_element(node, el, name);
-            if name == "head" {
-                let mut c = ctx;
-                c.in_head = true;
-                self.children(node, c, depth);
-            }
+        if self.doctype_seen || self.mode != Mode::BeforeHtml {
             return;
         }
-        if name == "script" {
-            if el.attr("type").is_some_and(|t| t.contains("ld+json")) {
-                self.head.json_ld.push(node_text(node));
-            }
+        self.doctype_seen = true;
+        self.quirks =
+            force || !name.eq_ignore_ascii_case(b"html") || quirky_doctype(public, system);
+    }
+
+    fn ensure_html(&mut self, tag: Option<&Tag>) {
+        if self.mode != Mode::BeforeHtml {
             return;
         }
-        if is_skipped(name) {
-            return;
+        if !self.doctype_seen {
+            self.quirks = true;
+        }
+        let html = Tag::named("html");
+        self.open(tag.unwrap_or(&html), N_HTML);
+        self.mode = Mode::BeforeHead;
+    }
+
+    /// Leaves the head (whatever is open in it) and opens the body.
+    fn enter_body(&mut self, tag: Option<&Tag>) {
+        self.ensure_html(None);
+        if let Some(k) = self.stack.iter().rposition(|e| e.name == N_HEAD) {
+            self.pop_to(k);
+        }
+        let body = Tag::named("body");
+        self.mode = Mode::InBody;
+        self.open(tag.unwrap_or(&body), N_BODY);
+    }
+
+    fn on_start(&mut self, tag: &Tag, self_closing: bool) {
+        let name = tag.name.as_str();
+        let n = nm(name);
+        match self.mode {
+            Mode::BeforeHtml => {
+                if n == N_HTML {
+                    self.ensure_html(Some(tag));
+                    return;
+                }
+                self.ensure_html(None);
+                return self.on_start(tag, self_closing);
+            }
+            Mode::BeforeHead | Mode::InHead | Mode::AfterHead => {
+                if n == N_HTML {
+                    return;
+                }
+                if n == N_HEAD {
+                    if self.mode == Mode::BeforeHead {
+                        self.mode = Mode::InHead;
+                        self.open(tag, N_HEAD);
+                    }
+                    return;
+                }
+                if is_head_element(name) {
+                    if self.mode != Mode::InHead {
+                        // Before `<head>` it is implied; after `</head>` the element still
+                        // belongs to the head.
+                        self.mode = Mode::InHead;
+                        self.open(&Tag::named("head"), N_HEAD);
+                    }
+                    self.head_start(tag, n);
+                    return;
+                }
+                if n == N_BODY {
+                    self.enter_body(Some(tag));
+                    return;
+                }
+                if matches!(name, "frameset" | "frame") {
+                    return;
+                }
+                self.enter_body(None);
+                return self.on_start(tag, self_closing);
+            }
+            Mode::InBody => {}
+        }
+        if self.stack.last().is_some_and(|e| e.foreign) {
+            if breaks_out_of_foreign(name) {
+                while self.stack.len() > 1 && self.stack.last().is_some_and(|e| e.foreign) {
+                    self.close_top();
+                }
+            } else {
+                self.open(tag, n);
+                if self_closing {
+                    self.close_top();
+                }
+                return;
+            }
+        }
+        self.body_start(tag, n, self_closing);
+    }
+
+    /// A head element while in the head: only its metadata matters.
+    fn head_start(&mut self, tag: &Tag, n: Name) {
+        let name = tag.name.as_str();
+        self.head_element(tag, name);
+        let parent = self.stack.last().map_or(0, |e| e.inside);
+        let serial = self.next_serial();
+        if !self.title_seen && name == "title" {
+            self.title_seen = true;
+            self.head.title = Some(String::new());
+            self.captures.push(Capture {
+                serial,
+                dest: Dest::Title,
+                buf: String::new(),
+            });
+        }
+        if name == "script" && tag.get(At::Type).is_some_and(|t| t.contains("ld+json")) {
+            self.json_ld.push(None);
+            self.captures.push(Capture {
+                serial,
+                dest: Dest::JsonLd(self.json_ld.len() - 1),
+                buf: String::new(),
+            });
+        }
+        self.push(Open {
+            name: n,
+            serial,
+            ctx: Ctx {
+                skip: true,
+                ..Ctx::default()
+            },
+            own: Own::default(),
+            inherited_related: false,
+            related: false,
+            block: None,
+            first_block: self.blocks.len(),
+            images_before: self.images,
+            caption_box: false,
+            inside: parent,
+            marker: false,
+            foreign: false,
+        });
+        if is_void(name) {
+            self.close_top();
+        }
+    }
+
+    fn body_start(&mut self, tag: &Tag, n: Name, self_closing: bool) {
+        let name = tag.name.as_str();
+        match name {
+            "html" | "body" | "head" | "frameset" | "frame" => return,
+            "li" => {
+                self.close_list_item(&[N_LI]);
+                self.close_p();
+            }
+            "dd" | "dt" => {
+                self.close_list_item(&[N_DD, N_DT]);
+                self.close_p();
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.close_p();
+                if self.stack.last().is_some_and(|e| is_heading(e.name)) {
+                    self.close_top();
+                }
+            }
+            "form" => {
+                if self.stack.iter().any(|e| e.name == N_FORM) {
+                    return;
+                }
+                self.close_p();
+            }
+            "table" => {
+                if !self.quirks {
+                    self.close_p();
+                }
+            }
+            "caption" | "colgroup" | "col" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" => {
+                if !self.table_start(name) {
+                    return;
+                }
+            }
+            "a" => {
+                if let Some(serial) = self.formatting_after_marker(N_A) {
+                    self.adoption(N_A);
+                    self.forget(serial);
+                }
+                self.reconstruct();
+            }
+            "nobr" => {
+                self.reconstruct();
+                if self.in_scope(&[N_NOBR], Scope::Default).is_some() {
+                    self.adoption(N_NOBR);
+                    self.reconstruct();
+                }
+            }
+            "button" => {
+                if let Some(k) = self.in_scope(&[N_BUTTON], Scope::Default) {
+                    self.pop_to(k);
+                }
+                self.reconstruct();
+            }
+            "option" | "optgroup" => {
+                if self.stack.last().is_some_and(|e| e.name == N_OPTION) {
+                    self.close_top();
+                }
+                self.reconstruct();
+            }
+            _ if closes_p(name) => self.close_p(),
+            _ if is_head_element(name) || name == "textarea" || name == "iframe" => {}
+            _ => self.reconstruct(),
+        }
+        let name = if name == "image" { "img" } else { name };
+        let n = if name == "img" { nm("img") } else { n };
+        if name == "img" && tag.name != "img" {
+            let mut t = tag.clone();
+            t.name = "img".into();
+            self.open(&t, n);
+        } else {
+            self.open(tag, n);
+        }
+        if is_formatting(name) {
+            self.remember_formatting(tag, n);
+        }
+        if matches!(name, "svg" | "math") {
+            if let Some(top) = self.stack.last_mut() {
+                top.foreign = true;
+            }
+            if self_closing {
+                self.close_top();
+                return;
+            }
+        }
+        if is_void(name) {
+            self.close_top();
+        }
+    }
+
+    /// A table part's start tag: closes what it implies and opens implied sections and rows.
+    /// False when the tag is to be ignored (no table open).
+    fn table_start(&mut self, name: &str) -> bool {
+        if self.in_scope(&[N_TABLE], Scope::Table).is_none() {
+            return false;
         }
         match name {
-            "img" => {
-                self.images += 1;
-                self.image_pending = true;
+            "caption" | "colgroup" | "col" => {}
+            "tbody" | "thead" | "tfoot" => {
+                if let Some(k) = self.in_scope(&[N_TBODY, N_THEAD, N_TFOOT], Scope::Table) {
+                    self.pop_to(k);
+                }
+            }
+            "tr" => {
+                if let Some(k) = self.in_scope(&[N_TR], Scope::Table) {
+                    self.pop_to(k);
+                }
+                if self.stack.last().is_some_and(|e| e.name == N_TABLE) {
+                    self.open(&Tag::named("tbody"), N_TBODY);
+                }
+            }
+            _ => {
+                if let Some(k) = self.in_scope(&[N_TD, N_TH], Scope::Table) {
+                    self.pop_to(k);
+                }
+                if self.stack.last().is_some_and(|e| e.name == N_TABLE) {
+                    self.open(&Tag::named("tbody"), N_TBODY);
+                }
+                if self
+                    .stack
+                    .last()
+                    .is_some_and(|e| matches!(e.name, N_TBODY | N_THEAD | N_TFOOT))
+                {
+                    self.open(&Tag::named("tr"), N_TR);
+                }
+            }
+        }
+        true
+    }
+
+    fn on_end(&mut self, name: &[u8]) {
+        let Ok(name) = std::str::from_utf8(name) else {
+            return;
+        };
+        let n = nm(name);
+        match self.mode {
+            Mode::BeforeHtml | Mode::BeforeHead => {
+                if !matches!(name, "head" | "body" | "html" | "br") {
+                    return;
+                }
+                self.enter_body(None);
+            }
+            Mode::InHead => {
+                if n == N_HEAD {
+                    if let Some(k) = self.stack.iter().rposition(|e| e.name == N_HEAD) {
+                        self.pop_to(k);
+                    }
+                    self.mode = Mode::AfterHead;
+                    return;
+                }
+                if matches!(name, "body" | "html" | "br") {
+                    self.enter_body(None);
+                } else {
+                    // The end of a head element.
+                    if let Some(k) = self.stack.iter().rposition(|e| e.name == n)
+                        && self.stack.iter().skip(k).all(|e| e.name != N_HEAD)
+                    {
+                        self.pop_to(k);
+                    }
+                    return;
+                }
+            }
+            Mode::AfterHead => {
+                if !matches!(name, "body" | "html" | "br") {
+                    return;
+                }
+                self.enter_body(None);
+            }
+            Mode::InBody => {}
+        }
+        if self.stack.last().is_some_and(|e| e.foreign) {
+            if let Some(k) = self.find_open(|e| e.foreign && e.name == n) {
+                self.pop_to(k);
                 return;
+            }
+            if self
+                .stack
+                .last()
+                .is_some_and(|e| e.name == N_SVG || e.name == N_MATH)
+                && n != N_SVG
+                && n != N_MATH
+            {
+                return;
+            }
+        }
+        match name {
+            // The body stays open to the end: content after `</body>` still belongs to it.
+            "body" | "html" => {}
+            "p" => match self.in_scope(&[N_P], Scope::Button) {
+                Some(k) => self.pop_to(k),
+                None => {
+                    // An empty paragraph.
+                    self.open(&Tag::named("p"), N_P);
+                    self.close_top();
+                }
+            },
+            "li" => {
+                if let Some(k) = self.in_scope(&[N_LI], Scope::ListItem) {
+                    self.pop_to(k);
+                }
+            }
+            "dd" | "dt" | "caption" | "colgroup" => {
+                if let Some(k) = self.in_scope(&[n], Scope::Default) {
+                    self.pop_to(k);
+                }
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                if let Some(k) =
+                    self.in_scope(&[N_H1, N_H2, N_H3, N_H4, N_H5, N_H6], Scope::Default)
+                {
+                    self.pop_to(k);
+                }
+            }
+            "td" | "th" | "tr" | "tbody" | "thead" | "tfoot" | "table" => {
+                if let Some(k) = self.in_scope(&[n], Scope::Table) {
+                    self.pop_to(k);
+                }
             }
             "br" => {
+                self.reconstruct();
                 self.flush();
-                return;
             }
-            "time" => {
-                if let Some(dt) = el.attr("datetime") {
-                    self.head.times.push((dt.to_string(), self.blocks.len()));
+            "form" => {
+                if let Some(k) = self.in_scope(&[N_FORM], Scope::Default) {
+                    self.pop_to(k);
                 }
             }
-            "meta" => {
-                self.head_element(node, el, name);
+            _ if is_formatting(name) => self.adoption(n),
+            _ if is_special(n) => {
+                if let Some(k) = self.in_scope(&[n], Scope::Default) {
+                    self.pop_to(k);
+                }
+            }
+            _ => self.end_other(n),
+        }
+    }
+
+    fn on_eof(&mut self) {
+        while self.stack.len() > 1 {
+            self.close_top();
+        }
+        self.flush();
+    }
+
+    // ----- the stack -----
+
+    fn next_serial(&mut self) -> u32 {
+        self.serial = self.serial.wrapping_add(1);
+        self.serial
+    }
+
+    fn push(&mut self, e: Open) {
+        self.stack.push(e);
+    }
+
+    /// The nearest open element (not the document) satisfying `f`, within the search limit.
+    fn find_open(&self, f: impl Fn(&Open) -> bool) -> Option<usize> {
+        let len = self.stack.len();
+        (1..len)
+            .rev()
+            .take(SEARCH_LIMIT)
+            .find(|&k| self.stack.get(k).is_some_and(&f))
+    }
+
+    /// The nearest open element named one of `names`, if no scope boundary comes first.
+    fn in_scope(&self, names: &[Name], scope: Scope) -> Option<usize> {
+        let len = self.stack.len();
+        for k in (1..len).rev().take(SEARCH_LIMIT) {
+            let e = self.stack.get(k)?;
+            if names.contains(&e.name) {
+                return Some(k);
+            }
+            if bounds(e.name, scope) {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn close_p(&mut self) {
+        if let Some(k) = self.in_scope(&[N_P], Scope::Button) {
+            self.pop_to(k);
+        }
+    }
+
+    /// `li` (or `dd`/`dt`) closes an open one unless a block other than address, div or p
+    /// comes first.
+    fn close_list_item(&mut self, names: &[Name]) {
+        let len = self.stack.len();
+        for k in (1..len).rev().take(SEARCH_LIMIT) {
+            let Some(e) = self.stack.get(k) else {
+                return;
+            };
+            if names.contains(&e.name) {
+                self.pop_to(k);
                 return;
             }
-            _ => {}
-        }
-        let attrs = Attrs::of(el);
-        let mut c = ctx;
-        match name {
-            "a" => c.link = attrs.href.is_some() || c.link,
-            "strong" | "b" => c.bold = true,
-            "em" | "i" => c.italic = true,
-            "li" => c.list_item = true,
-            "h1" => c.heading = 1,
-            "h2" => c.heading = 2,
-            "h3" => c.heading = 3,
-            "h4" => c.heading = 4,
-            "h5" => c.heading = 5,
-            "h6" => c.heading = 6,
-            _ => {}
-        }
-        let mut names = std::mem::take(&mut self.names_buf);
-        class_and_id(&attrs, &mut names);
-        let roles = cached_roles(&names);
-        self.names_buf = names;
-        if is_boiler_element(name, &attrs, roles.boiler) {
-            c.boiler = true;
-        }
-        if is_titleish(name, &attrs, roles.titleish) {
-            c.titleish = true;
-        }
-        self.regions(node, roles, ctx, &mut c);
-        if name == "a" {
-            self.link_roles(node, &attrs, c);
-        }
-        if name == "div" && attrs.data_role == Some("content") {
-            self.profile_hint = true;
-        }
-        let block = is_block_level(name);
-        if !block {
-            // Bold/italic spans given by class or style.
-            let style = attrs.style.unwrap_or("");
-            if style.contains("bold") {
-                c.bold = true;
+            if is_special(e.name) && !matches!(e.name, N_ADDRESS | N_DIV | N_P) {
+                return;
             }
-            if style.contains("italic") {
-                c.italic = true;
+        }
+    }
+
+    /// An ordinary end tag: closes the nearest element of its name unless a special one
+    /// comes first.
+    fn end_other(&mut self, n: Name) {
+        let len = self.stack.len();
+        for k in (1..len).rev().take(SEARCH_LIMIT) {
+            let Some(e) = self.stack.get(k) else {
+                return;
+            };
+            if e.name == n {
+                self.pop_to(k);
+                return;
             }
-            self.children(node, c, depth);
+            if is_special(e.name) {
+                return;
+            }
+        }
+    }
+
+    /// Closes the elements from the top down to and including `k`.
+    fn pop_to(&mut self, k: usize) {
+        let k = k.max(1);
+        while self.stack.len() > k {
+            self.close_top();
+        }
+    }
+
+    /// Closes the current element.
+    fn close_top(&mut self) {
+        if self.stack.len() <= 1 {
             return;
         }
-        let (right, centered) = alignment(&attrs, roles);
-        if right {
-            c.right = true;
-            c.centered = false;
+        let is_block = self.stack.last().is_some_and(|e| e.block.is_some());
+        if is_block {
+            self.flush();
         }
-        if centered {
-            c.centered = true;
-            c.right = false;
-        }
-        self.flush();
-        let id = self.parents.len();
-        self.parents.push(self.stack.last().map(|(p, _)| *p));
-        self.node_ids.push(node.id());
-        self.stack.push((id, c));
-        let first_block = self.blocks.len();
-        let images_before = self.images;
-        self.children(node, c, depth);
-        self.flush();
-        self.stack.pop();
-        // A small block holding a picture and a line of text is a captioned photo.
-        if self.images > images_before && matches!(name, "table" | "div" | "p" | "center" | "td") {
-            let made = self.blocks.get(first_block..).unwrap_or(&[]);
+        let Some(e) = self.stack.pop() else {
+            return;
+        };
+        self.closed(&e);
+        if is_block && self.images > e.images_before && e.caption_box {
+            // A small block holding a picture and a line of text is a captioned photo.
+            let made = self.blocks.get(e.first_block..).unwrap_or(&[]);
             let text: usize = made.iter().map(|b| b.chars).sum();
             if text > 0 && text < 200 && made.len() <= 3 {
-                for b in self.blocks.get_mut(first_block..).into_iter().flatten() {
+                for b in self.blocks.get_mut(e.first_block..).into_iter().flatten() {
                     b.caption = true;
                 }
             }
         }
     }
 
-    /// Records breadcrumb, tag, category and summary regions named by class or id.
-    fn regions(&mut self, node: NodeRef<'_, Node>, roles: Roles, outer: Ctx, c: &mut Ctx) {
+    /// What ends with an element: its gathered text and its formatting marker.
+    fn closed(&mut self, e: &Open) {
+        if !self.captures.is_empty() {
+            let mut i = self.captures.len();
+            while i > 0 {
+                i -= 1;
+                if self.captures.get(i).is_some_and(|c| c.serial == e.serial) {
+                    let c = self.captures.remove(i);
+                    self.finish_capture(c);
+                }
+            }
+        }
+        if e.marker {
+            while let Some(f) = self.formatting.pop() {
+                if matches!(f, Formatting::Marker) {
+                    break;
+                }
+            }
+        }
+    }
+
+    fn finish_capture(&mut self, c: Capture) {
+        let slot = |v: &mut Vec<Option<String>>, i: usize, t: &str| {
+            if let Some(s) = v.get_mut(i)
+                && !t.is_empty()
+            {
+                *s = Some(t.to_string());
+            }
+        };
+        match c.dest {
+            Dest::Title => self.head.title = Some(clean_text(&c.buf)),
+            Dest::JsonLd(i) => {
+                if let Some(s) = self.json_ld.get_mut(i) {
+                    *s = Some(c.buf);
+                }
+            }
+            Dest::Category(i) => {
+                let t = clean_text(&c.buf);
+                if t.chars().count() < 80 {
+                    slot(&mut self.category_names, i, &t);
+                }
+            }
+            Dest::Lead(i) => slot(&mut self.lead_candidates, i, &clean_text(&c.buf)),
+            Dest::Link {
+                category,
+                crumb,
+                tag,
+            } => {
+                let t = clean_text(&c.buf);
+                if let Some(i) = category {
+                    slot(&mut self.category_links, i, &t);
+                }
+                if let Some(i) = crumb {
+                    slot(&mut self.crumbs, i, &t);
+                }
+                if let Some(i) = tag {
+                    slot(&mut self.tag_links, i, &t);
+                }
+            }
+            Dest::Rule(r, i) => {
+                if let Some(v) = self.rule_texts.get_mut(r) {
+                    slot(v, i, &clean_text(&c.buf));
+                }
+            }
+        }
+    }
+
+    fn capture(&mut self, serial: u32, dest: Dest) {
+        self.captures.push(Capture {
+            serial,
+            dest,
+            buf: String::new(),
+        });
+    }
+
+    // ----- active formatting elements -----
+
+    fn formatting_after_marker(&self, n: Name) -> Option<u32> {
+        for f in self.formatting.iter().rev() {
+            match f {
+                Formatting::Marker => return None,
+                Formatting::Element { serial, name, .. } if *name == n => return Some(*serial),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn is_open(&self, serial: u32) -> bool {
+        self.stack.iter().rev().any(|e| e.serial == serial)
+    }
+
+    fn remember_formatting(&mut self, tag: &Tag, n: Name) {
+        let Some(serial) = self.stack.last().map(|e| e.serial) else {
+            return;
+        };
+        // Noah's ark: at most three identical entries after the last marker.
+        let mut same = 0;
+        let mut earliest = None;
+        for (i, f) in self.formatting.iter().enumerate().rev() {
+            match f {
+                Formatting::Marker => break,
+                Formatting::Element { name, tag: t, .. } if *name == n && **t == *tag => {
+                    same += 1;
+                    earliest = Some(i);
+                }
+                _ => {}
+            }
+        }
+        if same >= 3
+            && let Some(i) = earliest
+        {
+            self.formatting.remove(i);
+        }
+        if self.formatting.len() >= MAX_FORMATTING {
+            // Pathological pages: forget the oldest entry rather than grow.
+            self.formatting.remove(0);
+        }
+        self.formatting.push(Formatting::Element {
+            serial,
+            name: n,
+            tag: Box::new(tag.clone()),
+        });
+    }
+
+    /// Removes an element from the formatting list and, if still open, from the stack.
+    fn forget(&mut self, serial: u32) {
+        if let Some(i) = self
+            .formatting
+            .iter()
+            .position(|f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial))
+        {
+            self.formatting.remove(i);
+        }
+        if let Some(k) = self.stack.iter().rposition(|e| e.serial == serial) {
+            self.remove_at(k);
+        }
+    }
+
+    /// Takes an inline element out of the middle of the stack: its effect ends, the elements
+    /// opened inside it stay open.
+    fn remove_at(&mut self, k: usize) {
+        if k == 0 || k >= self.stack.len() {
+            return;
+        }
+        let e = self.stack.remove(k);
+        self.closed(&e);
+        self.recompute_from(k);
+    }
+
+    /// Works out the contexts of the elements from `k` up again.
+    fn recompute_from(&mut self, k: usize) {
+        for i in k.max(1)..self.stack.len() {
+            let Some(parent) = self.stack.get(i - 1) else {
+                return;
+            };
+            let base = parent.ctx;
+            let Some(e) = self.stack.get_mut(i) else {
+                return;
+            };
+            let mut b = base;
+            b.boiler |= e.inherited_related;
+            e.ctx = e.own.apply(b);
+        }
+    }
+
+    /// Reopens the formatting elements a closed block took with it.
+    fn reconstruct(&mut self) {
+        let Some(last) = self.formatting.last() else {
+            return;
+        };
+        match last {
+            Formatting::Marker => return,
+            Formatting::Element { serial, .. } if self.is_open(*serial) => return,
+            _ => {}
+        }
+        let mut i = self.formatting.len() - 1;
+        while i > 0 {
+            match self.formatting.get(i - 1) {
+                Some(Formatting::Marker) | None => break,
+                Some(Formatting::Element { serial, .. }) if self.is_open(*serial) => break,
+                _ => i -= 1,
+            }
+        }
+        for j in i..self.formatting.len() {
+            let Some(Formatting::Element { name, tag, .. }) = self.formatting.get_mut(j) else {
+                continue;
+            };
+            let n = *name;
+            let tag = std::mem::take(tag);
+            self.open(&tag, n);
+            let serial = self.stack.last().map_or(0, |e| e.serial);
+            if let Some(Formatting::Element {
+                serial: s, tag: t, ..
+            }) = self.formatting.get_mut(j)
+            {
+                *s = serial;
+                *t = tag;
+            }
+        }
+    }
+
+    /// A formatting element's end tag (the adoption agency, simplified: the element's effect
+    /// ends; block-level elements opened inside it stay open; inline ones above the last such
+    /// block close and are reopened if they are formatting elements).
+    fn adoption(&mut self, n: Name) {
+        if let Some(top) = self.stack.last()
+            && top.name == n
+            && !self
+                .formatting
+                .iter()
+                .any(|f| matches!(f, Formatting::Element { serial, .. } if *serial == top.serial))
+        {
+            self.close_top();
+            return;
+        }
+        let Some(serial) = self.formatting_after_marker(n) else {
+            return self.end_other(n);
+        };
+        let Some(k) = self.stack.iter().rposition(|e| e.serial == serial) else {
+            if let Some(i) = self
+                .formatting
+                .iter()
+                .position(|f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial))
+            {
+                self.formatting.remove(i);
+            }
+            return;
+        };
+        if self.in_scope(&[n], Scope::Default) != Some(k) {
+            return;
+        }
+        let last_special = (k + 1..self.stack.len())
+            .rev()
+            .find(|&i| self.stack.get(i).is_some_and(|e| is_special(e.name)));
+        match last_special {
+            None => {
+                self.pop_to(k);
+                if let Some(i) = self.formatting.iter().position(
+                    |f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial),
+                ) {
+                    self.formatting.remove(i);
+                }
+            }
+            Some(b) => {
+                // Inline elements above the innermost block close (formatting ones are
+                // reopened when text comes).
+                while self.stack.len() > b + 1 {
+                    self.close_top();
+                }
+                // Between the element and the block: keep blocks and formatting elements.
+                let mut i = self.stack.len();
+                while i > k + 1 {
+                    i -= 1;
+                    let keep = self.stack.get(i).is_some_and(|e| {
+                        is_special(e.name)
+                            || self.formatting.iter().any(
+                                |f| matches!(f, Formatting::Element { serial: s, .. } if *s == e.serial),
+                            )
+                    });
+                    if !keep {
+                        let e = self.stack.remove(i);
+                        self.closed(&e);
+                    }
+                }
+                if let Some(i) = self.formatting.iter().position(
+                    |f| matches!(f, Formatting::Element { serial: s, .. } if *s == serial),
+                ) {
+                    self.formatting.remove(i);
+                }
+                self.remove_at(k);
+            }
+        }
+    }
+
+    // ----- opening an element -----
+
+    /// Opens an element under the current one: everything the old tree walk did on entering
+    /// an element.
+    fn open(&mut self, tag: &Tag, n: Name) {
+        let name = tag.name.as_str();
+        let Some(parent) = self.stack.last() else {
+            return;
+        };
+        let mut base = parent.ctx;
+        let inherited_related = parent.related;
+        base.boiler |= inherited_related;
+        let parent_inside = parent.inside;
+        let parent_foreign = parent.foreign;
+        let depth = self.stack.len();
+        let serial = self.next_serial();
+        let attrs = tag.attrs();
+        let (inside, matched) =
+            profiles::classify(name, attrs.id, attrs.class, attrs.data_role, parent_inside);
+        let mut e = Open {
+            name: n,
+            serial,
+            ctx: base,
+            own: Own::default(),
+            inherited_related,
+            related: false,
+            block: None,
+            first_block: self.blocks.len(),
+            images_before: self.images,
+            caption_box: false,
+            inside,
+            marker: matches!(
+                name,
+                "td" | "th" | "caption" | "applet" | "marquee" | "object" | "template"
+            ),
+            foreign: parent_foreign,
+        };
+        if e.marker {
+            self.formatting.push(Formatting::Marker);
+        }
+        if base.skip || depth > MAX_DEPTH {
+            e.own.skip = true;
+            e.ctx.skip = true;
+            self.push(e);
+            self.rule_captures(serial, matched, None);
+            return;
+        }
+        let mut own = Own::default();
+        let mut walked = true;
+        match name {
+            "script" => {
+                if attrs.kind.is_some_and(|t| t.contains("ld+json")) {
+                    self.json_ld.push(None);
+                    let i = self.json_ld.len() - 1;
+                    self.capture(serial, Dest::JsonLd(i));
+                }
+                own.skip = true;
+                walked = false;
+            }
+            _ if is_skipped(name) => {
+                own.skip = true;
+                walked = false;
+            }
+            "img" => {
+                self.images += 1;
+                self.image_pending = true;
+                walked = false;
+            }
+            "br" => {
+                self.flush();
+                walked = false;
+            }
+            "meta" => {
+                self.head_element(tag, name);
+                walked = false;
+            }
+            "time" => {
+                if let Some(dt) = attrs.datetime {
+                    self.head.times.push((dt.to_string(), self.blocks.len()));
+                }
+            }
+            _ => {}
+        }
+        if walked {
+            self.element_roles(tag, name, &attrs, base, serial, &mut own, &mut e);
+        }
+        e.own = own;
+        e.ctx = own.apply(base);
+        self.push(e);
+        let block = self.stack.last().and_then(|e| e.block);
+        self.rule_captures(serial, matched, block);
+    }
+
+    /// Roles, regions and numbering of a walked element.
+    #[allow(clippy::too_many_arguments)]
+    fn element_roles(
+        &mut self,
+        tag: &Tag,
+        name: &str,
+        attrs: &Attrs<'_>,
+        base: Ctx,
+        serial: u32,
+        own: &mut Own,
+        e: &mut Open,
+    ) {
+        let _ = tag;
+        match name {
+            "a" => own.link = attrs.href.is_some(),
+            "strong" | "b" => own.bold = true,
+            "em" | "i" => own.italic = true,
+            "li" => own.list_item = true,
+            "h1" => own.heading = 1,
+            "h2" => own.heading = 2,
+            "h3" => own.heading = 3,
+            "h4" => own.heading = 4,
+            "h5" => own.heading = 5,
+            "h6" => own.heading = 6,
+            _ => {}
+        }
+        let mut names = std::mem::take(&mut self.names_buf);
+        class_and_id(attrs, &mut names);
+        let roles = cached_roles(&names);
+        self.names_buf = names;
+        if is_boiler_element(name, attrs, roles.boiler) {
+            own.boiler = true;
+        }
+        if is_titleish(name, attrs, roles.titleish) {
+            own.titleish = true;
+        }
+        // Breadcrumb, tag, category and summary regions named by class or id.
         if roles.profile {
             self.profile_hint = true;
         }
         if roles.crumb {
-            c.crumb = true;
+            own.crumb = true;
         }
         if roles.tags {
-            c.tags = true;
+            own.tags = true;
         }
         if roles.category {
-            let t = clean_text(&node_text(node));
-            if !t.is_empty() && t.chars().count() < 80 {
-                self.category_names.push(t);
+            self.category_names.push(None);
+            let i = self.category_names.len() - 1;
+            self.capture(serial, Dest::Category(i));
+        }
+        if !base.boiler && !own.boiler && roles.lead {
+            self.lead_candidates.push(None);
+            let i = self.lead_candidates.len() - 1;
+            self.capture(serial, Dest::Lead(i));
+        }
+        if name == "a" {
+            // Link texts that matter by where the link sits or points.
+            let c = own.apply(base);
+            let category = attrs
+                .href
+                .is_some_and(|h| CATEGORY_HREF.as_ref().is_some_and(|ac| ac.is_match(h)));
+            if c.crumb || c.tags || category {
+                let slot = |v: &mut Vec<Option<String>>| {
+                    v.push(None);
+                    Some(v.len() - 1)
+                };
+                let dest = Dest::Link {
+                    category: if category {
+                        slot(&mut self.category_links)
+                    } else {
+                        None
+                    },
+                    crumb: if c.crumb {
+                        slot(&mut self.crumbs)
+                    } else {
+                        None
+                    },
+                    tag: if !c.crumb && c.tags {
+                        slot(&mut self.tag_links)
+                    } else {
+                        None
+                    },
+                };
+                self.capture(serial, dest);
             }
         }
-        if !outer.boiler && !c.boiler && roles.lead {
-            let t = clean_text(&node_text(node));
-            if !t.is_empty() {
-                self.lead_candidates.push(t);
+        if name == "div" && attrs.data_role == Some("content") {
+            self.profile_hint = true;
+        }
+        if !is_block_level(name) {
+            // Bold/italic spans given by class or style.
+            let style = attrs.style.unwrap_or("");
+            if style.contains("bold") {
+                own.bold = true;
             }
+            if style.contains("italic") {
+                own.italic = true;
+            }
+            return;
+        }
+        let (right, centered) = alignment(attrs, roles);
+        own.right = right;
+        own.centered = centered;
+        self.flush();
+        let id = self.parents.len();
+        self.parents.push(self.current_block().map(|(p, _)| p));
+        e.block = Some(id);
+        e.first_block = self.blocks.len();
+        e.images_before = self.images;
+        e.caption_box = matches!(name, "table" | "div" | "p" | "center" | "td");
+    }
+
+    /// Starts gathering the text of an element the profile rules matched.
+    fn rule_captures(&mut self, serial: u32, matched: profiles::RuleSet, block: Option<usize>) {
+        if matched.is_empty() {
+            return;
+        }
+        for r in matched.iter() {
+            let i = r as usize;
+            if r.is_body() {
+                if let Some(b) = self.bodies.get_mut(i)
+                    && b.is_none()
+                {
+                    *b = Some(block);
+                }
+                continue;
+            }
+            let Some(v) = self.rule_texts.get_mut(i) else {
+                continue;
+            };
+            v.push(None);
+            let slot = v.len() - 1;
+            self.capture(serial, Dest::Rule(i, slot));
         }
     }
 
-    /// Link texts that matter by where the link sits or points.
-    fn link_roles(&mut self, node: NodeRef<'_, Node>, el: &Attrs<'_>, c: Ctx) {
-        // Most links point nowhere near a category page: test the regex only on candidates.
-        let category = el
-            .href
-            .is_some_and(|h| CATEGORY_HREF.as_ref().is_some_and(|ac| ac.is_match(h)));
-        if !(c.crumb || c.tags || category) {
-            return;
-        }
-        let t = clean_text(&node_text(node));
-        if t.is_empty() {
-            return;
-        }
-        if category {
-            self.category_links.push(t.clone());
-        }
-        if c.crumb {
-            self.crumbs.push(t);
-        } else if c.tags {
-            self.tag_links.push(t);
-        }
-    }
-
-    fn head_element(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element, name: &str) {
+    fn head_element(&mut self, el: &Tag, name: &str) {
         match name {
-            "title" if self.head.title.is_none() => {
-                self.head.title = Some(clean_text(&node_text(node)));
-            }
             "meta" => {
                 let key = el
-                    .attr("property")
-                    .or_else(|| el.attr("name"))
-                    .or_else(|| el.attr("itemprop"));
-                if let (Some(k), Some(v)) = (key, el.attr("content")) {
+                    .get(At::Property)
+                    .or_else(|| el.get(At::Name))
+                    .or_else(|| el.get(At::Itemprop));
+                if let (Some(k), Some(v)) = (key, el.get(At::Content)) {
                     let v = clean_text(v);
                     if !v.is_empty() {
                         self.head.meta.entry(k.to_ascii_lowercase()).or_insert(v);
@@ -926,20 +2346,95 @@ impl Walker {
                 }
             }
             "link" => {
-                let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                let rel = el.get(At::Rel).unwrap_or("").to_ascii_lowercase();
                 if rel.split_whitespace().any(|r| r == "canonical")
                     && self.head.canonical.is_none()
-                    && let Some(h) = el.attr("href")
+                    && let Some(h) = el.get(At::Href)
                 {
                     self.head.canonical = Some(h.trim().to_string());
                 }
             }
-            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => {
-                self.head.json_ld.push(node_text(node));
-            }
             _ => {}
         }
     }
+
+    fn finish(mut self) -> Page {
+        self.on_eof();
+        let keep = |v: Vec<Option<String>>| v.into_iter().flatten().collect::<Vec<_>>();
+        let mut head = self.head;
+        head.json_ld = self
+            .json_ld
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        let texts = self.rule_texts.map(keep);
+        Page {
+            blocks: self.blocks,
+            head,
+            crumbs: keep(self.crumbs),
+            tag_links: keep(self.tag_links),
+            category_names: keep(self.category_names),
+            category_links: keep(self.category_links),
+            lead_candidates: keep(self.lead_candidates),
+            profile_hint: self.profile_hint,
+            parents: self.parents,
+            matches: Matches {
+                bodies: self.bodies,
+                texts,
+            },
+        }
+    }
+}
+
+/// Whether a doctype puts the page in quirks mode (the common cases of the HTML standard's
+/// list: no system identifier with an HTML 4 transitional/frameset public one, old DTDs).
+fn quirky_doctype(public: Option<&[u8]>, system: Option<&[u8]>) -> bool {
+    let Some(p) = public else {
+        return system.is_some_and(|s| {
+            s.eq_ignore_ascii_case(b"http://www.ibm.com/data/dtd/v11/ibmxhtml1-transitional.dtd")
+        });
+    };
+    let p = p.to_ascii_lowercase();
+    const PREFIXES: &[&[u8]] = &[
+        b"+//silmaril//dtd html pro v0r11 19970101//",
+        b"-//as//dtd html 3.0 aswedit + extensions//",
+        b"-//advasoft ltd//dtd html 3.0 aswedit + extensions//",
+        b"-//ietf//dtd html",
+        b"-//metrius//dtd metrius presentational//",
+        b"-//microsoft//dtd internet explorer",
+        b"-//netscape comm. corp.//dtd",
+        b"-//o'reilly and associates//dtd html",
+        b"-//softquad",
+        b"-//spyglass//dtd html 2.0 extended//",
+        b"-//sq//dtd html 2.0 hotmetal + extensions//",
+        b"-//sun microsystems corp.//dtd hotjava",
+        b"-//w3c//dtd html 3",
+        b"-//w3c//dtd html 4.0 frameset//",
+        b"-//w3c//dtd html 4.0 transitional//",
+        b"-//w3c//dtd html experimental",
+        b"-//w3c//dtd w3 html//",
+        b"-//w3o//dtd w3 html 3.0//",
+        b"-//webtechs//dtd mozilla html",
+    ];
+    if p == b"-//w3o//dtd w3 html strict 3.0//en//"
+        || p == b"-/w3c/dtd html 4.0 transitional/en"
+        || p == b"html"
+    {
+        return true;
+    }
+    if PREFIXES.iter().any(|x| p.starts_with(x)) {
+        return true;
+    }
+    system.is_none()
+        && (p.starts_with(b"-//w3c//dtd html 4.01 frameset//")
+            || p.starts_with(b"-//w3c//dtd html 4.01 transitional//"))
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A line that is a photo credit or caption: "Ảnh: …", "(Ảnh: …)", "Ảnh minh họa".
@@ -961,97 +2456,115 @@ fn looks_like_caption_text(t: &str) -> bool {
     .any(|p| starts_with_ci(t, p).is_some())
 }
 
-/// All text under a node, concatenated.
-pub fn node_text(node: NodeRef<'_, Node>) -> String {
-    let mut s = String::new();
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            s.push_str(t);
-        }
-    }
-    s
+/// Turns html5gum's events into the walker's start tags, end tags, text and comments.
+struct Sink<'w> {
+    walker: &'w mut Walker,
+    tag: Tag,
+    /// Inside a start tag (attributes seen belong to it; an end tag's are dropped).
+    in_start: bool,
+    /// The attribute being read, if it is one the walk keeps and its first occurrence.
+    attr: Option<At>,
 }
 
-/// Walks a parsed document once.
-pub fn walk(doc: &Html) -> Page {
-    let mut w = Walker {
-        blocks: Vec::with_capacity(256),
-        head: HeadMeta::default(),
-        crumbs: Vec::new(),
-        tag_links: Vec::new(),
-        category_names: Vec::new(),
-        category_links: Vec::new(),
-        lead_candidates: Vec::new(),
-        profile_hint: false,
-        names_buf: String::with_capacity(64),
-        parents: Vec::with_capacity(512),
-        node_ids: Vec::with_capacity(512),
-        stack: Vec::with_capacity(32),
-        buf: String::with_capacity(1024),
-        chars: 0,
-        link: 0,
-        bold: 0,
-        italic: 0,
-        titleish: 0,
-        boiler_chars: 0,
-        images: 0,
-        image_pending: false,
-    };
-    let root = doc.tree.root();
-    w.stack.push((0, Ctx::default()));
-    w.parents.push(None);
-    w.node_ids.push(root.id());
-    w.children(root, Ctx::default(), 0);
-    w.flush();
-    Page {
-        blocks: w.blocks,
-        head: w.head,
-        crumbs: w.crumbs,
-        tag_links: w.tag_links,
-        category_names: w.category_names,
-        category_links: w.category_links,
-        lead_candidates: w.lead_candidates,
-        profile_hint: w.profile_hint,
-        parents: w.parents,
-        node_ids: w.node_ids,
+fn utf8(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    match simdutf8::basic::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
     }
+}
+
+impl Callback<(), ()> for Sink<'_> {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, _span: html5gum::Span<()>) -> Option<()> {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.tag.clear();
+                self.tag.name.push_str(&utf8(name));
+                self.in_start = true;
+                self.attr = None;
+            }
+            CallbackEvent::AttributeName { name } => {
+                self.attr = None;
+                if self.in_start
+                    && let Some(a) = attr_slot(name)
+                    && let Some(v) = self.tag.vals.get_mut(a as usize)
+                    && v.is_none()
+                {
+                    let at = self.tag.buf.len() as u32;
+                    *v = Some((at, at));
+                    self.attr = Some(a);
+                }
+            }
+            CallbackEvent::AttributeValue { value } => {
+                if self.in_start
+                    && let Some(a) = self.attr.take()
+                {
+                    let from = self.tag.buf.len() as u32;
+                    self.tag.buf.push_str(&utf8(value));
+                    let to = self.tag.buf.len() as u32;
+                    if let Some(v) = self.tag.vals.get_mut(a as usize) {
+                        *v = Some((from, to));
+                    }
+                }
+            }
+            CallbackEvent::CloseStartTag { self_closing } => {
+                if self.in_start {
+                    self.in_start = false;
+                    self.attr = None;
+                    let tag = std::mem::take(&mut self.tag);
+                    self.walker.on_start(&tag, self_closing);
+                    self.tag = tag;
+                }
+            }
+            CallbackEvent::EndTag { name } => {
+                self.in_start = false;
+                self.attr = None;
+                self.walker.on_end(name);
+            }
+            CallbackEvent::String { value } => self.walker.on_text(&utf8(value)),
+            CallbackEvent::Comment { value } => self.walker.on_comment(value),
+            CallbackEvent::Doctype {
+                name,
+                public_identifier,
+                system_identifier,
+                force_quirks,
+            } => self
+                .walker
+                .on_doctype(name, public_identifier, system_identifier, force_quirks),
+            CallbackEvent::Error(_) => {}
+        }
+        None
+    }
+}
+
+/// The callback emitter, telling the tokenizer that parse errors are not wanted (it then
+/// skips checking every character for them).
+struct Quiet<'w>(CallbackEmitter<Sink<'w>, (), ()>);
+
+impl ForwardingEmitter for Quiet<'_> {
+    type Token = ();
+    fn inner(&mut self) -> &mut impl Emitter<Token = ()> {
+        &mut self.0
+    }
+    #[inline]
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+}
+
+/// Walks a page's HTML once.
+pub fn walk(html: &str) -> Page {
+    let mut walker = Walker::new();
+    let mut emitter = CallbackEmitter::new(Sink {
+        walker: &mut walker,
+        tag: Tag::default(),
+        in_start: false,
+        attr: None,
+    });
+    // script, style, title, textarea… are read as raw text (or RCDATA) after their start tag.
+    emitter.naively_switch_states(true);
+    for _ in html5gum::Tokenizer::new_with_emitter(html, Quiet(emitter)) {}
+    walker.finish()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn blocks_meta_and_boilerplate_flags() {
-        let html = r#"<html><head><title> T </title><meta property="og:title" content="OG"><link rel="canonical" href="http://x.vn/a"></head>
-        <body><div class="menu"><a href="/">Trang chủ</a></div>
-        <div id="c"><p>Một <b>hai</b> ba<br>bốn</p><!-- bonewsrelation --><div>liên quan</div><!-- bonewsrelation -->
-        <p style="text-align: right"><strong>Minh Thanh</strong></p>
-        <table><tr><td><img src="a.jpg"></td></tr><tr><td>Ảnh đẹp</td></tr></table></div></body></html>"#;
-        let doc = Html::parse_document(html);
-        let page = walk(&doc);
-        assert_eq!(page.head.title.as_deref(), Some("T"));
-        assert_eq!(
-            page.head.meta.get("og:title").map(String::as_str),
-            Some("OG")
-        );
-        assert_eq!(page.head.canonical.as_deref(), Some("http://x.vn/a"));
-        let texts: Vec<_> = page
-            .blocks
-            .iter()
-            .map(|b| (b.text.as_str(), b.boiler, b.caption))
-            .collect();
-        assert_eq!(
-            texts,
-            vec![
-                ("Trang chủ", true, false),
-                ("Một hai ba", false, false),
-                ("bốn", false, false),
-                ("liên quan", true, false),
-                ("Minh Thanh", false, false),
-                ("Ảnh đẹp", false, true),
-            ]
-        );
-        assert!(page.blocks.get(4).is_some_and(|b| b.right && b.all_bold()));
-    }
-}
+mod tests;

@@ -1,8 +1,10 @@
 //! Extraction: turns one saved page (bytes in some encoding, some layout) into an [`Article`].
 //!
-//! The page is decoded ([`charset`]), parsed once with scraper and walked once into text
-//! blocks and metadata ([`dom`]). A site profile ([`profiles`]) says where the parts are when
-//! the layout is a documented one; otherwise the main content is chosen by text and link
+//! The page is decoded ([`charset`]) and its tokens (html5gum, a WHATWG tokenizer) are walked
+//! once into text blocks and metadata ([`dom`]); no DOM tree is built, the walk keeps its own
+//! stack of open elements with the tree-building rules that matter for where text ends up. The
+//! same walk checks the site profiles' rules on every start tag, so a profile ([`profiles`])
+//! says where the parts are when the layout is a documented one; otherwise the main content is chosen by text and link
 //! density ([`generic`]). Both paths then share the same clean-up and the same metadata rules
 //! (title, lead, dates, byline, agency, province, topic), so every layout yields the same
 //! conventions: NFC text, no site prefix on the lead, no "./.", no captions, related lists,
@@ -15,8 +17,6 @@ mod dom;
 mod generic;
 mod profiles;
 pub mod text;
-
-use scraper::Html;
 
 use crate::Article;
 use crate::article::{id_from_content, id_from_url};
@@ -59,9 +59,8 @@ pub fn extract(page: &RawPage) -> Result<Article, ExtractError> {
     if !looks_like_html(&html) {
         return Err(ExtractError::NotArticle("not an HTML page".into()));
     }
-    let doc = Html::parse_document(&html);
-    let walked = dom::walk(&doc);
-    let located = profiles::locate(&doc, &walked);
+    let walked = dom::walk(&html);
+    let located = profiles::locate(&walked);
     build(page, &walked, located)
 }
 
@@ -99,7 +98,7 @@ fn build(
         .clone()
         .filter(|t| !t.is_empty())
         .or_else(|| generic::title(walked));
-    if title.is_none() && loc.body_root.is_none() {
+    if title.is_none() && !loc.body_found {
         let body = generic::content_blocks(walked, None);
         title = generic::title_before_content(walked, &body);
     }
@@ -110,7 +109,7 @@ fn build(
     let title_idx = find_title_block(blocks, &title);
 
     // Body blocks: the profile's container, else the densest content region.
-    let root = loc.body_root.and_then(|r| walked.element_index(r));
+    let root = loc.body_root;
     let body_idx: Vec<usize> = match root {
         Some(root) => blocks
             .iter()
@@ -120,7 +119,7 @@ fn build(
             .collect(),
         None => generic::content_blocks(walked, title_idx),
     };
-    if loc.body_root.is_none() && generic::is_listing(walked, &body_idx) {
+    if !loc.body_found && generic::is_listing(walked, &body_idx) {
         return Err(ExtractError::NotArticle(
             "listing page (mostly links)".into(),
         ));

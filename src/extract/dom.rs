@@ -673,25 +673,9 @@ struct Ctx {
     skip: bool,
 }
 
-/// What an element itself adds to the context it inherits: applied again when a misnested
-/// formatting element is taken out from under it.
-#[derive(Clone, Copy, Default)]
-struct Own {
-    link: bool,
-    bold: bool,
-    italic: bool,
-    boiler: bool,
-    right: bool,
-    centered: bool,
-    list_item: bool,
-    heading: u8,
-    titleish: bool,
-    crumb: bool,
-    tags: bool,
-    skip: bool,
-}
-
-impl Own {
+impl Ctx {
+    /// `c` with what an element itself adds to the context it inherits (`self`, the element's
+    /// own part): applied again when a misnested formatting element is taken out from under it.
     fn apply(&self, mut c: Ctx) -> Ctx {
         c.link |= self.link;
         c.bold |= self.bold;
@@ -1037,7 +1021,8 @@ struct Open {
     serial: u32,
     /// The context its content gets (before `related`).
     ctx: Ctx,
-    own: Own,
+    /// What the element itself adds to the context it inherits (see [`Ctx::apply`]).
+    own: Ctx,
     /// Whether the parent was inside a related-news comment pair when this element opened.
     inherited_related: bool,
     /// Inside a `<!-- bonewsrelation -->` pair among this element's children.
@@ -1171,7 +1156,7 @@ impl Walker {
             name: 0,
             serial: 0,
             ctx: Ctx::default(),
-            own: Own::default(),
+            own: Ctx::default(),
             inherited_related: false,
             related: false,
             block: Some(0),
@@ -1456,7 +1441,7 @@ impl Walker {
                 skip: true,
                 ..Ctx::default()
             },
-            own: Own::default(),
+            own: Ctx::default(),
             inherited_related: false,
             related: false,
             block: None,
@@ -2124,7 +2109,7 @@ impl Walker {
             name: n,
             serial,
             ctx: base,
-            own: Own::default(),
+            own: Ctx::default(),
             inherited_related,
             related: false,
             block: None,
@@ -2148,7 +2133,7 @@ impl Walker {
             self.rule_captures(serial, matched, None);
             return;
         }
-        let mut own = Own::default();
+        let mut own = Ctx::default();
         let mut walked = true;
         match name {
             "script" => {
@@ -2203,7 +2188,7 @@ impl Walker {
         attrs: &Attrs<'_>,
         base: Ctx,
         serial: u32,
-        own: &mut Own,
+        own: &mut Ctx,
         e: &mut Open,
     ) {
         let _ = tag;

@@ -90,7 +90,8 @@ struct Split {
 /// Segments smaller than this many documents per thread are searched whole.
 const MIN_SPLIT: u32 = 16_384;
 
-/// Queries whose leading clause has fewer candidates than this are searched in one thread.
+/// A segment is cut into ranges, one per thread, when its leading clause has this many
+/// candidates (building a range's scorers again then costs little against ranking it).
 const SPLIT_COST: u64 = 20_000;
 
 /// Segments already apart are ranked side by side from this many candidates on (all segments
@@ -492,7 +493,8 @@ fn rank_split(
             continue;
         };
         cost = cost.saturating_add(conjunction.cost());
-        // Only a query with many candidates is worth the threads: its leading clause's cost.
+        // Only a query with many candidates is worth cutting a segment for: its leading
+        // clause's cost.
         let n = if max_doc >= split.min_docs.saturating_mul(parts)
             && conjunction.cost() >= split.cut_cost
         {

@@ -2,10 +2,10 @@
 //!
 //! Main content is found the way readability-style extractors do it, on the blocks of the
 //! single walk over the page ([`super::dom`]): every substantial, link-poor paragraph credits
-//! its container and (less) the containers above; the best-scored container, discounted by its link density, is the
-//! article, together with sibling containers that score nearly as well. Metadata comes from
-//! what the page states explicitly (Open Graph, JSON-LD, `<time>`) before what it only
-//! shows (a date line under the title, a breadcrumb).
+//! its container and (less) the containers above; the best-scored container, discounted by its
+//! link density, is the article, together with sibling containers that score nearly as well.
+//! Metadata comes from what the page states explicitly (Open Graph, JSON-LD, `<time>`) before
+//! what it only shows (a date line under the title, a breadcrumb).
 
 use super::agency::canonical_agency_or;
 use super::date::{Published, find_vn_date, parse_iso};

@@ -4,11 +4,12 @@
 //! once into text blocks and metadata ([`dom`]); no DOM tree is built, the walk keeps its own
 //! stack of open elements with the tree-building rules that matter for where text ends up. The
 //! same walk checks the site profiles' rules on every start tag, so a profile ([`profiles`])
-//! says where the parts are when the layout is a documented one; otherwise the main content
-//! is chosen by text and link density ([`generic`]). Both paths then share the same clean-up and the same metadata rules
-//! (title, lead, dates, byline, agency, province, topic), so every layout yields the same
-//! conventions: NFC text, no site prefix on the lead, no "./.", no captions, related lists,
-//! widgets or bylines in the body, canonical agency and province names.
+//! says where the parts are when the layout is a documented one; otherwise the main content is
+//! chosen by text and link density ([`generic`]). Both paths then share the same clean-up and
+//! the same metadata rules (title, lead, dates, byline, agency, province, topic), so every
+//! layout yields the same conventions: NFC text, no site prefix on the lead, no "./.", no
+//! captions, related lists, widgets or bylines in the body, canonical agency and province
+//! names.
 
 pub mod agency;
 pub mod charset;

@@ -134,96 +134,79 @@ impl Page {
     }
 }
 
-/// A tag name packed into an integer (names of up to 8 bytes), so classifying an element is
-/// a few integer comparisons instead of string compares.
-const fn pack(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let mut k = 0u64;
-    let mut i = 0;
-    while i < b.len() && i < 8 {
-        k = (k << 8) | b[i] as u64;
-        i += 1;
-    }
-    if b.len() > 8 { u64::MAX } else { k }
-}
-
 /// Elements whose content is never text of the page.
-const SKIPPED: [u64; 18] = [
-    pack("script"),
-    pack("style"),
-    pack("noscript"),
-    pack("template"),
-    pack("iframe"),
-    pack("object"),
-    pack("embed"),
-    pack("svg"),
-    pack("canvas"),
-    pack("select"),
-    pack("option"),
-    pack("button"),
-    pack("textarea"),
-    pack("input"),
-    pack("map"),
-    pack("audio"),
-    pack("video"),
-    pack("math"),
+const SKIPPED: [Name; 18] = [
+    nm("script"),
+    nm("style"),
+    nm("noscript"),
+    nm("template"),
+    nm("iframe"),
+    nm("object"),
+    nm("embed"),
+    nm("svg"),
+    nm("canvas"),
+    nm("select"),
+    nm("option"),
+    nm("button"),
+    nm("textarea"),
+    nm("input"),
+    nm("map"),
+    nm("audio"),
+    nm("video"),
+    nm("math"),
 ];
 
 /// Elements that start a new paragraph.
-const BLOCK_LEVEL: [u64; 41] = [
-    pack("p"),
-    pack("div"),
-    pack("h1"),
-    pack("h2"),
-    pack("h3"),
-    pack("h4"),
-    pack("h5"),
-    pack("h6"),
-    pack("li"),
-    pack("ul"),
-    pack("ol"),
-    pack("dl"),
-    pack("dt"),
-    pack("dd"),
-    pack("table"),
-    pack("tbody"),
-    pack("thead"),
-    pack("tfoot"),
-    pack("tr"),
-    pack("td"),
-    pack("th"),
-    pack("caption"),
-    pack("blockquote"),
-    pack("section"),
-    pack("article"),
-    pack("header"),
-    pack("footer"),
-    pack("nav"),
-    pack("aside"),
-    pack("main"),
-    pack("figure"),
-    pack("figcaption"),
-    pack("address"),
-    pack("center"),
-    pack("form"),
-    pack("fieldset"),
-    pack("pre"),
-    pack("hr"),
-    pack("body"),
-    pack("html"),
-    pack("details"),
+const BLOCK_LEVEL: [Name; 41] = [
+    nm("p"),
+    nm("div"),
+    nm("h1"),
+    nm("h2"),
+    nm("h3"),
+    nm("h4"),
+    nm("h5"),
+    nm("h6"),
+    nm("li"),
+    nm("ul"),
+    nm("ol"),
+    nm("dl"),
+    nm("dt"),
+    nm("dd"),
+    nm("table"),
+    nm("tbody"),
+    nm("thead"),
+    nm("tfoot"),
+    nm("tr"),
+    nm("td"),
+    nm("th"),
+    nm("caption"),
+    nm("blockquote"),
+    nm("section"),
+    nm("article"),
+    nm("header"),
+    nm("footer"),
+    nm("nav"),
+    nm("aside"),
+    nm("main"),
+    nm("figure"),
+    nm("figcaption"),
+    nm("address"),
+    nm("center"),
+    nm("form"),
+    nm("fieldset"),
+    nm("pre"),
+    nm("hr"),
+    nm("body"),
+    nm("html"),
+    nm("details"),
 ];
 
 fn is_skipped(name: &str) -> bool {
-    name.len() <= 8 && SKIPPED.contains(&pack(name))
+    SKIPPED.contains(&nm(name))
 }
 
 fn is_block_level(name: &str) -> bool {
-    // "blockquote" and "figcaption" are longer than 8 bytes.
-    if name.len() > 8 {
-        return matches!(name, "blockquote" | "figcaption");
-    }
-    BLOCK_LEVEL.contains(&pack(name))
+    BLOCK_LEVEL.contains(&nm(name))
 }
 
 /// Class/id words that mark a region as not part of an article body (whole-word match).
@@ -701,7 +684,8 @@ impl Ctx {
     }
 }
 
-/// A tag name packed into an integer (the first 16 bytes), for cheap comparisons on the stack.
+/// A tag name packed into an integer (the first 16 bytes), so that classifying an element or
+/// searching the open-element stack compares integers, not strings.
 type Name = u128;
 
 const fn nm(name: &str) -> Name {

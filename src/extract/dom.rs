@@ -35,6 +35,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
 use html5gum::{Emitter, ForwardingEmitter};
+use rustc_hash::FxHashMap;
 
 use super::profiles::{self, Matches, RULES};
 use super::text::{clean_text, starts_with_ci};
@@ -561,34 +562,12 @@ fn roles_of(names: &str) -> Roles {
     r
 }
 
-/// FNV-1a: class names are short and not attacker-chosen keys worth SipHash here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
-
 thread_local! {
     /// Roles by class/id string: portals repeat the same few hundred class names on every page.
-    static ROLE_CACHE: std::cell::RefCell<HashMap<String, Roles, FnvBuild>> =
-        std::cell::RefCell::new(HashMap::default());
+    /// The keys are short and not chosen by an attacker who could gain from collisions, so a
+    /// fast hash (FxHash) rather than SipHash.
+    static ROLE_CACHE: std::cell::RefCell<FxHashMap<String, Roles>> =
+        std::cell::RefCell::new(FxHashMap::default());
 }
 
 /// [`roles_of`], remembered per thread.

@@ -9,7 +9,7 @@
 //! consecutive positions.
 
 use super::normalize::fold_into;
-use super::units::{ProtectedKind, Unit, recycle, scan_pooled};
+use super::units::{ProtectedKind, ScanMemory, Unit, recycle, scan_reusing};
 use super::{WordSegmenter, default_segmenter};
 
 /// What an index token stands for (shown by `tracuu analyze`).
@@ -57,8 +57,8 @@ pub struct Analyzer {
     /// Loaded on first use, so that opening an index for searching does not load the model.
     segmenter: Option<&'static dyn WordSegmenter>,
     units: Vec<Unit>,
-    /// Spare syllable strings, reused from one text to the next.
-    pool: Vec<String>,
+    /// Spare syllable strings and known syllables, reused from one text to the next.
+    memory: ScanMemory,
     /// Word lengths of the current run, from segmentation.
     lengths: Vec<usize>,
     /// The compound word being emitted, exact and folded.
@@ -90,8 +90,8 @@ impl Analyzer {
         text: &str,
         mut emit: impl FnMut(&str, TokenKind, usize, usize, usize),
     ) {
-        recycle(&mut self.units, &mut self.pool);
-        scan_pooled(text, &mut self.units, &mut self.pool);
+        recycle(&mut self.units, &mut self.memory);
+        scan_reusing(text, &mut self.units, &mut self.memory);
         let mut position = 0usize;
         let mut i = 0usize;
         let units = std::mem::take(&mut self.units);

@@ -4,6 +4,8 @@
 //! Both the index-time tokenizer and the query parser start from these units, so a query is
 //! cut exactly as the text it must match. Offsets are byte offsets into the original text.
 
+use rustc_hash::FxHashMap;
+
 use super::normalize::{
     LetterCase, fold_into, is_space, is_word_char, normalize_plain_word, normalize_word,
     normalize_word_into,
@@ -77,13 +79,38 @@ fn is_joiner(c: char) -> bool {
 /// Splits `text` into units.
 pub fn scan(text: &str) -> Vec<Unit> {
     let mut units = Vec::with_capacity(text.len() / 5);
-    scan_pooled(text, &mut units, &mut Vec::new());
+    scan_reusing(text, &mut units, &mut ScanMemory::default());
     units
 }
 
-/// Like [`scan`], appending to a reused buffer and taking the strings of syllables from
-/// `pool` (spare allocations of an earlier scan, see [`recycle`]) instead of allocating new ones.
-pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+/// What a scanner keeps from one text to the next: the strings of syllables it gave out (see
+/// [`recycle`]), and the chunks it already read as plain syllables. Text has a few thousand
+/// distinct syllables, each written many times: looking one up costs a fraction of
+/// normalising it again.
+#[derive(Default)]
+pub struct ScanMemory {
+    strings: Vec<String>,
+    syllables: FxHashMap<Box<[u8]>, Option<KnownSyllable>>,
+}
+
+/// A chunk read before: its canonical and folded forms (`forms[..split]`, `forms[split..]`)
+/// and its use of capitals.
+struct KnownSyllable {
+    forms: Box<str>,
+    split: usize,
+    case: LetterCase,
+}
+
+/// Chunks longer than this (in bytes) are not remembered: no syllable is that long.
+const LONGEST_REMEMBERED: usize = 24;
+
+/// Distinct chunks remembered at most; the memory starts afresh when it is full, so that
+/// text of endless distinct chunks cannot grow it.
+const MOST_REMEMBERED: usize = 1 << 16;
+
+/// Like [`scan`], appending to a reused buffer and reusing `memory` (spare strings of an
+/// earlier scan, see [`recycle`], and the syllables it read).
+pub fn scan_reusing(text: &str, units: &mut Vec<Unit>, memory: &mut ScanMemory) {
     let bytes = text.as_bytes();
     let mut chunk_start: Option<usize> = None;
     let mut i = 0;
@@ -104,7 +131,7 @@ pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
         };
         if space {
             if let Some(s) = chunk_start.take() {
-                chunk(text, s, i, units, pool);
+                chunk(text, s, i, units, memory);
             }
         } else {
             chunk_start.get_or_insert(i);
@@ -112,12 +139,12 @@ pub fn scan_pooled(text: &str, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
         i += len;
     }
     if let Some(s) = chunk_start {
-        chunk(text, s, text.len(), units, pool);
+        chunk(text, s, text.len(), units, memory);
     }
 }
 
-/// Empties `units`, keeping the syllables' string allocations in `pool` for the next scan.
-pub fn recycle(units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+/// Empties `units`, keeping the syllables' string allocations in `memory` for the next scan.
+pub fn recycle(units: &mut Vec<Unit>, memory: &mut ScanMemory) {
     for u in units.drain(..) {
         if let Unit::Syllable {
             mut norm,
@@ -127,19 +154,20 @@ pub fn recycle(units: &mut Vec<Unit>, pool: &mut Vec<String>) {
         {
             norm.clear();
             folded.clear();
-            pool.push(norm);
-            pool.push(folded);
+            memory.strings.push(norm);
+            memory.strings.push(folded);
         }
     }
 }
 
 /// Handles one whitespace-delimited chunk `text[s..e]`.
-fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, pool: &mut Vec<String>) {
+fn chunk(text: &str, s: usize, e: usize, units: &mut Vec<Unit>, memory: &mut ScanMemory) {
     let raw = &text[s..e];
     // Fast path: a plain syllable, the overwhelmingly common case.
-    if plain_syllable(s, e, raw, units, pool) {
+    if remembered_syllable(s, e, raw, units, memory) {
         return;
     }
+    let pool = &mut memory.strings;
     if raw.chars().all(is_word_char) {
         other_word_core(text, s, e, units, pool);
         return;
@@ -217,6 +245,53 @@ fn protected(
         start,
         end,
     }
+}
+
+/// [`plain_syllable`], answered from `memory` when `raw` was seen before.
+fn remembered_syllable(
+    s: usize,
+    e: usize,
+    raw: &str,
+    units: &mut Vec<Unit>,
+    memory: &mut ScanMemory,
+) -> bool {
+    if raw.len() > LONGEST_REMEMBERED {
+        return plain_syllable(s, e, raw, units, &mut memory.strings);
+    }
+    if let Some(known) = memory.syllables.get(raw.as_bytes()) {
+        let Some(k) = known else { return false };
+        let mut norm = memory.strings.pop().unwrap_or_default();
+        let mut folded = memory.strings.pop().unwrap_or_default();
+        norm.push_str(&k.forms[..k.split]);
+        folded.push_str(&k.forms[k.split..]);
+        units.push(Unit::Syllable {
+            norm,
+            folded,
+            case: Some(k.case),
+            start: s,
+            end: e,
+        });
+        return true;
+    }
+    let found = plain_syllable(s, e, raw, units, &mut memory.strings);
+    let known = match units.last() {
+        Some(Unit::Syllable {
+            norm,
+            folded,
+            case: Some(case),
+            ..
+        }) if found => Some(KnownSyllable {
+            forms: format!("{norm}{folded}").into_boxed_str(),
+            split: norm.len(),
+            case: *case,
+        }),
+        _ => None,
+    };
+    if memory.syllables.len() >= MOST_REMEMBERED {
+        memory.syllables.clear();
+    }
+    memory.syllables.insert(raw.as_bytes().into(), known);
+    found
 }
 
 /// Pushes `raw` (= `text[s..e]`) as a syllable if it is written in plain letters (see
@@ -509,5 +584,42 @@ mod tests {
         };
         assert_eq!(norm, "việt");
         assert_eq!(&text[*start..*end], "Vie\u{302}\u{323}t");
+    }
+
+    /// Scans every text with one memory, as the tokenizer does, and checks each against a
+    /// fresh scan; a memory too small to hold them all starts afresh on the way.
+    fn remembered_scans_agree(
+        texts: &[String],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut memory = ScanMemory::default();
+        let mut units = Vec::new();
+        for text in texts.iter().chain(texts) {
+            recycle(&mut units, &mut memory);
+            scan_reusing(text, &mut units, &mut memory);
+            proptest::prop_assert_eq!(&units, &scan(text));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_full_memory_starts_afresh() {
+        let mut memory = ScanMemory::default();
+        let mut units = Vec::new();
+        let text: String = (0..MOST_REMEMBERED + 10)
+            .map(|n| format!("x{n:x} "))
+            .collect();
+        scan_reusing(&text, &mut units, &mut memory);
+        assert!(memory.syllables.len() <= MOST_REMEMBERED);
+        assert_eq!(units, scan(&text));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn remembered_syllables_scan_as_fresh_ones(texts in proptest::collection::vec(
+            "([a-zA-ZàáạăằắặâầấậèéẹêềếệìíịòóọôồốộơờớợùúụưừứựỳýỵđĐÐ\u{301}\u{323}.,/&%0-9-]{0,6}[ \n]?){0,12}",
+            1..4,
+        )) {
+            remembered_scans_agree(&texts)?;
+        }
     }
 }

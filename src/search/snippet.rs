@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::Article;
 use crate::analyze::normalize::fold;
-use crate::analyze::units::{Unit, recycle, scan_pooled};
+use crate::analyze::units::{ScanMemory, Unit, recycle, scan_reusing};
 
 /// A passage and the byte ranges of its matched words.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -39,17 +39,17 @@ pub fn make(article: &Article, terms: &HashSet<String>) -> Snippet {
 }
 
 thread_local! {
-    /// The scanned units of the last text and spare syllable strings, reused from one
-    /// snippet to the next.
-    static SCAN: RefCell<(Vec<Unit>, Vec<String>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// The scanned units of the last text and the scanner's memory, reused from one snippet
+    /// to the next.
+    static SCAN: RefCell<(Vec<Unit>, ScanMemory)> = RefCell::new((Vec::new(), ScanMemory::default()));
 }
 
 fn best_window(text: &str, terms: &HashSet<String>) -> (usize, Snippet) {
     SCAN.with(|cell| {
         let mut buffers = cell.borrow_mut();
-        let (units, pool) = &mut *buffers;
-        recycle(units, pool);
-        scan_pooled(text, units, pool);
+        let (units, memory) = &mut *buffers;
+        recycle(units, memory);
+        scan_reusing(text, units, memory);
         window(text, units, terms)
     })
 }

@@ -10,10 +10,12 @@
 //! forms agree. Province names must be capitalised in text that has capitals, so "hòa bình"
 //! (peace) is not the province Hòa Bình.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::text::{fold, match_key};
+use crate::analyze::normalize::normalize_plain_word;
 
 /// The 63 provinces and centrally-run cities (names in force 2008–2025), canonical first,
 /// then other spellings.
@@ -205,6 +207,7 @@ fn tokenize(text: &str) -> Vec<Token> {
 /// which text without diacritics is compared against).
 fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
     let mut out = Vec::new();
+    let mut plain_folded = String::new();
     let mut push = |raw: &str| {
         let raw = raw.trim_matches(|c| c == '-' || c == '&');
         if raw.is_empty() {
@@ -216,8 +219,15 @@ fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
             raw.split('-').filter(|p| !p.is_empty()).collect()
         };
         for p in parts {
+            // A word in plain letters (most words) has its canonical form from the fast path,
+            // which gives what `match_key` gives.
+            let mut key = String::new();
+            plain_folded.clear();
+            if normalize_plain_word(p, &mut key, &mut plain_folded).is_none() {
+                key = match_key(p);
+            }
             out.push(Token {
-                key: match_key(p),
+                key,
                 // Folding only matters for words written without diacritics (compared by
                 // their folded form); for those it is plain lowercasing.
                 folded: if p.is_ascii() {
@@ -283,8 +293,8 @@ struct Tables {
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-    let mut provinces_by_first: HashMap<String, Vec<(usize, Vec<Word>)>> = HashMap::new();
-    let mut host_names = HashMap::new();
+    let mut provinces_by_first: HashMap<String, Vec<(usize, Vec<Word>)>> = HashMap::default();
+    let mut host_names = HashMap::default();
     for (i, (name, alts)) in PROVINCES.iter().enumerate() {
         for phrase in std::iter::once(name).chain(alts.iter()) {
             let pat = words_of(phrase);
@@ -328,7 +338,9 @@ fn province_at(tokens: &[Token], at: usize, need_capitals: bool) -> Option<(usiz
     let t = tokens.get(at)?;
     let tables = &*TABLES;
     let mut best: Option<(usize, usize)> = None;
-    for key in [&t.key, &t.folded] {
+    // An ASCII word's folded form is its key; other words of the text have none.
+    let folded = (!t.folded.is_empty() && t.folded != t.key).then_some(&t.folded);
+    for key in std::iter::once(&t.key).chain(folded) {
         if let Some(cands) = tables.provinces_by_first.get(key) {
             for (i, pat) in cands {
                 if let Some(len) = match_at(tokens, at, pat, need_capitals)

@@ -198,17 +198,20 @@ fn build(
         .chain(labels.source.as_deref())
         .find_map(|b| canonical_agency_or(b, None));
     let portal_agency = portal_agency(walked, title_idx, &title, host.as_deref());
-    let text_province = find_province(&title)
-        .or_else(|| find_province(&lead))
-        .or_else(|| {
-            let start: String = body_text.chars().take(1500).collect();
-            find_province(&start)
-        });
+    // The text is searched for a province only when the agency names none (a ministry's).
+    let text_province = || {
+        find_province(&title)
+            .or_else(|| find_province(&lead))
+            .or_else(|| {
+                let start: String = body_text.chars().take(1500).collect();
+                find_province(&start)
+            })
+    };
     let province = byline_agency
         .as_deref()
         .and_then(agency_province)
         .or_else(|| portal_agency.as_deref().and_then(agency_province))
-        .or(text_province)
+        .or_else(text_province)
         .or_else(|| host.as_deref().and_then(province_from_host));
     let agency = byline_agency.or(portal_agency);
 

@@ -280,7 +280,7 @@ fn is_home_crumb(t: &str) -> bool {
 /// already differs (case changes keep Vietnamese letters' UTF-8 length).
 fn same_text(t: &str, normed: &str) -> bool {
     let t = t.trim();
-    t.len().abs_diff(normed.len()) <= 4 && norm(t) == normed
+    t.len().abs_diff(normed.len()) <= 4 && lowers_to(t, normed)
 }
 
 /// Comparison form of a line (already cleaned text): lowercase, ends trimmed.
@@ -288,10 +288,24 @@ fn norm(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// Whether `s.to_lowercase() == lowered`, comparing as it lowers, without a copy: it stops at
+/// the first difference. A capital sigma, which `to_lowercase` lowers by its place in a
+/// word, takes the copying path.
+fn lowers_to(s: &str, lowered: &str) -> bool {
+    if s.contains('\u{03A3}') {
+        return s.to_lowercase() == lowered;
+    }
+    let mut rest = lowered.chars();
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .all(|c| rest.next() == Some(c))
+        && rest.next().is_none()
+}
+
 fn find_title_block(blocks: &[Block], title: &str) -> Option<usize> {
     let t = norm(title);
     // Case changes keep Vietnamese letters' UTF-8 length; compare lengths before allocating.
-    let same = |b: &Block| b.text.len().abs_diff(t.len()) <= 4 && norm(&b.text) == t;
+    let same = |b: &Block| b.text.len().abs_diff(t.len()) <= 4 && lowers_to(b.text.trim(), &t);
     blocks
         .iter()
         .position(|b| b.heading > 0 && same(b))
@@ -480,7 +494,7 @@ fn clean_body(
     // The lead repeated as the first paragraph (possibly with the prefix).
     if let Some((first, _)) = out.first()
         && !lead_n.is_empty()
-        && norm(strip_site_prefix(first)) == lead_n
+        && lowers_to(strip_site_prefix(first).trim(), &lead_n)
     {
         out.remove(0);
     }
@@ -773,6 +787,18 @@ fn agency_from_host(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lowering_while_comparing_agrees_with_to_lowercase(
+            s in "[a-zA-ZĐđƠƯẠỆİΣσς \u{301}]{0,12}",
+            t in "[a-zA-ZĐđƠƯẠỆİΣσς \u{301}]{0,12}",
+        ) {
+            proptest::prop_assert!(lowers_to(&s, &s.to_lowercase()));
+            proptest::prop_assert_eq!(lowers_to(&s, &t), s.to_lowercase() == t);
+            proptest::prop_assert_eq!(lowers_to(&s, &t.to_lowercase()), s.to_lowercase() == t.to_lowercase());
+        }
+    }
 
     #[test]
     fn bylines_split_into_author_and_agency() {

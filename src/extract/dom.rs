@@ -2457,9 +2457,7 @@ impl Callback<(), ()> for Sink<'_> {
                 if self.in_start {
                     self.in_start = false;
                     self.attr = None;
-                    let tag = std::mem::take(&mut self.tag);
-                    self.walker.on_start(&tag, self_closing);
-                    self.tag = tag;
+                    self.walker.on_start(&self.tag, self_closing);
                 }
             }
             CallbackEvent::EndTag { name } => {

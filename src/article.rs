@@ -79,18 +79,24 @@ fn push_lower_words(text: &str, out: &mut String) {
     }
     let mut in_word = false;
     for c in text.chars() {
-        if c.is_whitespace() {
+        // The Vietnamese letters (and ASCII's) are lowered without a Unicode table lookup;
+        // they are never whitespace.
+        let lower = if c.is_ascii() {
+            (!c.is_ascii_whitespace() && c != '\u{B}').then(|| c.to_ascii_lowercase())
+        } else {
+            crate::analyze::normalize::fast_lower(c)
+        };
+        if let Some(lower) = lower {
+            in_word = true;
+            out.push(lower);
+        } else if c.is_whitespace() {
             if in_word {
                 out.push(' ');
                 in_word = false;
             }
         } else {
             in_word = true;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
+            out.extend(c.to_lowercase());
         }
     }
     if in_word {
@@ -163,6 +169,44 @@ mod tests {
             let mut got = String::new();
             push_lower_words(text, &mut got);
             assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Vietnamese in both cases mixed with any other characters and every kind of
+        /// whitespace: the same bytes as lowering word by word with `str::to_lowercase`.
+        #[test]
+        fn lowered_words_match_str_to_lowercase_for_any_text(
+            chars in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(
+                        "ĐẠIHỘIđạihộiÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ\
+                         àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ\
+                         aZ09.,-ÐðÆæÞþßÿŸİıǅΣσςΐẞ\u{300}\u{301}\u{323}"
+                            .chars()
+                            .collect::<Vec<_>>()
+                    ),
+                    2 => proptest::sample::select(
+                        " \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{3000}\u{200b}"
+                            .chars()
+                            .collect::<Vec<_>>()
+                    ),
+                    1 => proptest::char::any(),
+                ],
+                0..60,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut expected = String::new();
+            for w in text.split_whitespace() {
+                expected.push_str(&w.to_lowercase());
+                expected.push(' ');
+            }
+            let mut got = String::new();
+            push_lower_words(&text, &mut got);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 

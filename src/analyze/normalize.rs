@@ -24,8 +24,9 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// The lowercase of a Vietnamese letter without Unicode table lookups, or `None` when `c`
-/// is not one of the letters handled here.
-fn fast_lower(c: char) -> Option<char> {
+/// is not one of the letters handled here. When it gives a letter, that is exactly what
+/// `c.to_lowercase()` yields (one character), and `c` is not whitespace.
+pub(crate) fn fast_lower(c: char) -> Option<char> {
     let cp = c as u32;
     match cp {
         0x41..=0x5a => Some((cp + 0x20) as u8 as char),
@@ -471,6 +472,16 @@ pub fn has_diacritics(word: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn fast_lower_is_to_lowercase() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            if let Some(l) = fast_lower(c) {
+                assert!(c.to_lowercase().eq([l]), "U+{:04X}", c as u32);
+                assert!(!c.is_whitespace(), "U+{:04X}", c as u32);
+            }
+        }
+    }
 
     #[test]
     fn nfd_nfc_eth_and_case_agree() {

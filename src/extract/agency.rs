@@ -12,7 +12,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap;
 
 use super::text::{fold, match_key};
 use crate::analyze::normalize::normalize_plain_word;
@@ -208,41 +208,44 @@ fn tokenize(text: &str) -> Vec<Token> {
 fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut plain_folded = String::new();
-    let mut push = |raw: &str| {
-        let raw = raw.trim_matches(|c| c == '-' || c == '&');
-        if raw.is_empty() {
-            return;
-        }
-        let parts: Vec<&str> = if raw.contains('&') {
-            vec![raw]
+    let mut push_part = |p: &str| {
+        let ascii = p.is_ascii();
+        // An ASCII word's key is its plain lowercase (there is nothing to normalise), and so
+        // is its folded form.
+        let (key, folded) = if ascii {
+            let lower = p.to_ascii_lowercase();
+            (lower.clone(), lower)
         } else {
-            raw.split('-').filter(|p| !p.is_empty()).collect()
-        };
-        for p in parts {
-            // A word in plain letters (most words) has its canonical form from the fast path,
-            // which gives what `match_key` gives.
+            // Folding only matters for words written without diacritics (compared by their
+            // folded form).
+            let folded = if fold_all { fold(p) } else { String::new() };
+            // A word in plain letters (most words) has its canonical form from the fast
+            // path, which gives what `match_key` gives.
             let mut key = String::new();
             plain_folded.clear();
             if normalize_plain_word(p, &mut key, &mut plain_folded).is_none() {
                 key = match_key(p);
             }
-            out.push(Token {
-                key,
-                // Folding only matters for words written without diacritics (compared by
-                // their folded form); for those it is plain lowercasing.
-                folded: if p.is_ascii() {
-                    p.to_ascii_lowercase()
-                } else if fold_all {
-                    fold(p)
-                } else {
-                    String::new()
-                },
-                ascii: p.is_ascii(),
-                capital: p
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || c.is_numeric()),
-            });
+            (key, folded)
+        };
+        out.push(Token {
+            key,
+            folded,
+            ascii,
+            capital: p.chars().next().is_some_and(capital_or_digit),
+        });
+    };
+    let mut push = |raw: &str| {
+        let raw = raw.trim_matches(|c| c == '-' || c == '&');
+        if raw.is_empty() {
+            return;
+        }
+        if raw.contains('&') {
+            push_part(raw);
+        } else {
+            for p in raw.split('-').filter(|p| !p.is_empty()) {
+                push_part(p);
+            }
         }
     };
     // "TT & TT": a spaced ampersand still joins the abbreviation.
@@ -256,7 +259,7 @@ fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         let joiner = (c == '&' || c == '-') && start.is_some();
-        if c.is_alphanumeric() || joiner {
+        if is_alphanumeric(c) || joiner {
             if start.is_none() {
                 start = Some(i);
             }
@@ -268,6 +271,31 @@ fn tokenize_with(text: &str, fold_all: bool) -> Vec<Token> {
         push(text.get(s..).unwrap_or(""));
     }
     out
+}
+
+/// `c.is_alphanumeric()`, without a Unicode table lookup for ASCII and the Vietnamese letters.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Latin-1 letters, Latin Extended-A and -B, Latin Extended Additional: letters all, but for
+    // the two signs × and ÷.
+    if matches!(c, '\u{C0}'..='\u{24F}' | '\u{1EA0}'..='\u{1EF9}') {
+        return c != '×' && c != '÷';
+    }
+    c.is_alphanumeric()
+}
+
+/// `c.is_uppercase() || c.is_numeric()`, without a Unicode table lookup for ASCII and the
+/// Vietnamese letters (a capital is a letter its lowercase changes).
+fn capital_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_uppercase() || c.is_ascii_digit();
+    }
+    match crate::analyze::normalize::fast_lower(c) {
+        Some(lower) => lower != c,
+        None => c.is_uppercase() || c.is_numeric(),
+    }
 }
 
 fn word_matches(t: &Token, w: &Word) -> bool {
@@ -286,15 +314,15 @@ fn match_at(tokens: &[Token], at: usize, pattern: &[Word], need_capitals: bool) 
 
 struct Tables {
     /// (province index, pattern), indexed by the pattern's first word (key and folded).
-    provinces_by_first: HashMap<String, Vec<(usize, Vec<Word>)>>,
+    provinces_by_first: FxHashMap<String, Vec<(usize, Vec<Word>)>>,
     /// (department index, pattern)
     departments: Vec<(usize, Vec<Word>)>,
-    host_names: HashMap<String, usize>,
+    host_names: FxHashMap<String, usize>,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-    let mut provinces_by_first: HashMap<String, Vec<(usize, Vec<Word>)>> = HashMap::default();
-    let mut host_names = HashMap::default();
+    let mut provinces_by_first: FxHashMap<String, Vec<(usize, Vec<Word>)>> = FxHashMap::default();
+    let mut host_names = FxHashMap::default();
     for (i, (name, alts)) in PROVINCES.iter().enumerate() {
         for phrase in std::iter::once(name).chain(alts.iter()) {
             let pat = words_of(phrase);
@@ -478,7 +506,7 @@ fn may_name_agency(text: &str) -> bool {
     KEYS.as_ref().is_none_or(|ac| ac.is_match(text))
 }
 
-static W: LazyLock<HashMap<&'static str, Vec<Word>>> = LazyLock::new(|| {
+static W: LazyLock<FxHashMap<&'static str, Vec<Word>>> = LazyLock::new(|| {
     [
         "Sở",
         "Bộ",
@@ -589,6 +617,38 @@ pub fn canonical_province(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_character_classes_agree_with_std() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(
+                is_alphanumeric(c),
+                c.is_alphanumeric(),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                capital_or_digit(c),
+                c.is_uppercase() || c.is_numeric(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        // An ASCII word's key is its ASCII lowercase.
+        for w in ["TT&TT", "Sở", "UBND", "Hcm", "x1-Y2", "KH&CN", "a&b-c"] {
+            if w.is_ascii() {
+                assert_eq!(match_key(w), w.to_ascii_lowercase(), "{w}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any ASCII word the tokenizer can cut (letters, digits, '&', '-') keys as its lowercase.
+        #[test]
+        fn ascii_keys_are_lowercase(w in "[A-Za-z0-9&-]{1,12}") {
+            proptest::prop_assert_eq!(match_key(&w), w.to_ascii_lowercase());
+        }
+    }
 
     #[test]
     fn there_are_63_provinces() {

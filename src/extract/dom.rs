@@ -29,7 +29,6 @@
 //! "no nested forms", templates. Nesting deeper than [`MAX_DEPTH`] yields no text, and the
 //! stack searches are bounded, so hostile input costs linear time and never panics.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -87,7 +86,7 @@ impl Block {
 pub struct HeadMeta {
     pub title: Option<String>,
     /// `<meta property|name|itemprop=K content=V>`, keys lowercased; first value wins.
-    pub meta: HashMap<String, String>,
+    pub meta: FxHashMap<String, String>,
     pub canonical: Option<String>,
     pub json_ld: Vec<String>,
     /// `<time datetime=…>` values, with the index of the next block emitted after them.
@@ -2458,9 +2457,7 @@ impl Callback<(), ()> for Sink<'_> {
                 if self.in_start {
                     self.in_start = false;
                     self.attr = None;
-                    let tag = std::mem::take(&mut self.tag);
-                    self.walker.on_start(&tag, self_closing);
-                    self.tag = tag;
+                    self.walker.on_start(&self.tag, self_closing);
                 }
             }
             CallbackEvent::EndTag { name } => {

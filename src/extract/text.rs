@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn clean_text(s: &str) -> String {
     let nfc_buf: String;
     let s = if needs_nfc(s) {
-        nfc_buf = s.nfc().collect();
+        nfc_buf = compose_vietnamese(s).unwrap_or_else(|| s.nfc().collect());
         nfc_buf.as_str()
     } else {
         s
@@ -115,9 +115,10 @@ fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
     out.push_str(run);
 }
 
-/// Whether NFC could change the text. Characters below U+0300, the precomposed Vietnamese
-/// letters (U+1E00–U+1EFF) and common punctuation (U+2002–U+207F) are NFC on their own and
-/// cannot combine with each other; anything else is checked properly.
+/// Whether NFC could change the text: false when every character is below U+0300, a
+/// precomposed Vietnamese letter (U+1E00–U+1EFF) or common punctuation (U+2002–U+207F), which
+/// are NFC on their own and cannot combine with each other. True means "perhaps": the text is
+/// composed by [`compose_vietnamese`], which also returns NFC text unchanged.
 fn needs_nfc(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
@@ -137,11 +138,128 @@ fn needs_nfc(s: &str) -> bool {
             _ => false,
         };
         if !simple {
-            return !unicode_normalization::is_nfc(s);
+            return true;
         }
         i += 3;
     }
     false
+}
+
+/// The combining marks of decomposed Vietnamese: the five tones (grave, acute, tilde, hook
+/// above, dot below) and the vowel marks (circumflex, breve, horn), with their canonical
+/// combining classes. None of them has a decomposition of its own.
+fn vietnamese_mark_class(c: char) -> Option<u8> {
+    match c {
+        '\u{0300}' | '\u{0301}' | '\u{0302}' | '\u{0303}' | '\u{0306}' | '\u{0309}' => Some(230),
+        '\u{031B}' => Some(216),
+        '\u{0323}' => Some(220),
+        _ => None,
+    }
+}
+
+/// Whether `c` starts a new piece of NFC text whatever came before it: a starter (combining
+/// class 0) that NFC keeps as it is and that never composes with a preceding character
+/// (quick check "Yes"). Decided without a table lookup for the ranges pages are made of.
+fn is_stable_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{02FF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2002}'..='\u{207F}')
+        || (unicode_normalization::char::canonical_combining_class(c) == 0
+            && unicode_normalization::is_nfc_quick(std::iter::once(c))
+                == unicode_normalization::IsNormalized::Yes)
+}
+
+/// Most marks one character carries (its own decomposition's and those written after it).
+const MAX_MARKS: usize = 8;
+
+/// The NFC form of `s`, worked out directly for text made of stable starters
+/// ([`is_stable_starter`]) each followed by any of the Vietnamese combining marks
+/// ([`vietnamese_mark_class`]); `None` for anything else (a mark with no starter before it,
+/// another combining character, more than [`MAX_MARKS`] marks on one letter), which the caller
+/// leaves to unicode-normalization's general algorithm.
+///
+/// Such text is a run of independent pieces, each a starter and its marks: nothing reorders or
+/// composes across a stable starter. Text without marks is copied as it is; a piece with marks
+/// goes through NFC's own steps (decompose the starter, order the marks by combining class,
+/// compose each mark that is not blocked), using unicode-normalization's decomposition and
+/// composition data, so the result is the same as `.nfc()` gives.
+fn compose_vietnamese(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    // `s[..copied]` is accounted for in `out`.
+    let mut copied = 0;
+    // Where the character just before `i` starts, if it is a stable starter.
+    let mut starter_at: Option<usize> = None;
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        if x < 0x80 {
+            starter_at = Some(i);
+            i += 1;
+            continue;
+        }
+        let c = s.get(i..)?.chars().next()?;
+        if vietnamese_mark_class(c).is_none() {
+            if !is_stable_starter(c) {
+                return None;
+            }
+            starter_at = Some(i);
+            i += c.len_utf8();
+            continue;
+        }
+        // A piece: the starter before `i` and every mark from `i` on.
+        let start = starter_at.take()?;
+        let starter = s.get(start..)?.chars().next()?;
+        let mut marks = [('\0', 0u8); MAX_MARKS];
+        let mut n = 0;
+        let mut base = None;
+        let mut ok = true;
+        unicode_normalization::char::decompose_canonical(starter, |d| {
+            let class = unicode_normalization::char::canonical_combining_class(d);
+            if base.is_none() && class == 0 {
+                base = Some(d);
+            } else if base.is_some() && class != 0 && n < MAX_MARKS {
+                marks[n] = (d, class);
+                n += 1;
+            } else {
+                ok = false;
+            }
+        });
+        let base = base.filter(|_| ok)?;
+        let mut end = i;
+        while let Some(m) = s.get(end..).and_then(|r| r.chars().next()) {
+            let Some(class) = vietnamese_mark_class(m) else {
+                break;
+            };
+            *marks.get_mut(n)? = (m, class);
+            n += 1;
+            end += m.len_utf8();
+        }
+        let marks = marks.get_mut(..n)?;
+        // Canonical order: a stable sort by combining class.
+        marks.sort_by_key(|&(_, class)| class);
+        out.push_str(s.get(copied..start)?);
+        let mut composed = base;
+        let mut left = [('\0', 0u8); MAX_MARKS];
+        let mut kept = 0;
+        for &(m, class) in marks.iter() {
+            // Blocked when a mark left in between has the same or a higher class (the marks
+            // are in class order, so the last one left has the highest).
+            let blocked = kept > 0 && left.get(kept - 1).is_some_and(|&(_, l)| l >= class);
+            match unicode_normalization::char::compose(composed, m) {
+                Some(r) if !blocked => composed = r,
+                _ => {
+                    *left.get_mut(kept)? = (m, class);
+                    kept += 1;
+                }
+            }
+        }
+        out.push(composed);
+        for &(m, _) in left.get(..kept)? {
+            out.push(m);
+        }
+        copied = end;
+        i = end;
+    }
+    out.push_str(s.get(copied..)?);
+    Some(out)
 }
 
 /// Strips a leading site tag such as "(Mic.gov.vn) - ", "(Chinhphu.vn) – " or
@@ -311,6 +429,114 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The Vietnamese marks, and letters to put them on: bare, precomposed with vowel marks,
+    /// with tones, capitals, and a few that do not take them.
+    const MARKS: [char; 8] = [
+        '\u{0300}', '\u{0301}', '\u{0302}', '\u{0303}', '\u{0306}', '\u{0309}', '\u{031B}',
+        '\u{0323}',
+    ];
+    const LETTERS: &str = "aAeEiIoOuUyYdDâÂăĂêÊôÔơƠưƯđĐáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọ\
+                           ốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵÁỚỰçñüöÅØßbxz1 .“—ĀḀ";
+
+    fn nfc(s: &str) -> String {
+        s.nfc().collect()
+    }
+
+    #[test]
+    fn vietnamese_composition_is_nfc_for_every_short_piece() {
+        let mut seqs: Vec<Vec<char>> = vec![vec![]];
+        for len in 1..=3 {
+            let mut next = Vec::new();
+            for s in seqs.iter().filter(|s| s.len() == len - 1) {
+                for m in MARKS {
+                    let mut t = s.clone();
+                    t.push(m);
+                    next.push(t);
+                }
+            }
+            seqs.extend(next);
+        }
+        for l in LETTERS.chars() {
+            for marks in &seqs {
+                let s: String = std::iter::once(l).chain(marks.iter().copied()).collect();
+                for text in [s.clone(), format!("x{s}y"), format!("{s}{s}")] {
+                    assert_eq!(compose_vietnamese(&text), Some(nfc(&text)), "{text:?}");
+                }
+            }
+        }
+        // Outside what it handles it declines.
+        assert_eq!(compose_vietnamese("\u{0301}a"), None);
+        assert_eq!(compose_vietnamese("a\u{0308}"), None);
+        assert_eq!(compose_vietnamese("\u{1100}\u{1161}"), None);
+        assert_eq!(
+            compose_vietnamese(&format!("a{}", "\u{0301}".repeat(9))),
+            None
+        );
+    }
+
+    #[test]
+    fn stable_starter_ranges_are_stable() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in ('\0'..='\u{02FF}')
+            .chain('\u{1E00}'..='\u{1EFF}')
+            .chain('\u{2002}'..='\u{207F}')
+        {
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(std::iter::once(c)),
+                unicode_normalization::IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for m in MARKS {
+            assert_eq!(vietnamese_mark_class(m), Some(canonical_combining_class(m)));
+            let mut d = Vec::new();
+            unicode_normalization::char::decompose_canonical(m, |x| d.push(x));
+            assert_eq!(d, [m]);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Vietnamese text in any mix of composed and decomposed forms, with other letters and
+        /// marks thrown in: the fast composer gives `.nfc()`'s result, or declines.
+        #[test]
+        fn vietnamese_composition_matches_nfc(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(LETTERS.chars().collect::<Vec<_>>()),
+                    4 => proptest::sample::select(MARKS.to_vec()),
+                    1 => proptest::char::any(),
+                    1 => proptest::char::range('\u{0300}', '\u{036F}'),
+                ],
+                0..40,
+            ),
+            letters in proptest::collection::vec(
+                (
+                    proptest::sample::select(LETTERS.chars().collect::<Vec<_>>()),
+                    proptest::collection::vec(proptest::sample::select(MARKS.to_vec()), 0..4),
+                ),
+                0..20,
+            ),
+        ) {
+            let s: String = pieces.into_iter().collect();
+            let expected = nfc(&s);
+            if let Some(got) = compose_vietnamese(&s) {
+                proptest::prop_assert_eq!(got, expected, "{:?}", s);
+            }
+            proptest::prop_assert_eq!(clean_text(&s), reference_clean(&s));
+            // Letters each with a few Vietnamese marks: always handled.
+            let mut s = String::new();
+            for (l, marks) in letters {
+                s.push(l);
+                s.extend(marks);
+            }
+            proptest::prop_assert_eq!(compose_vietnamese(&s), Some(nfc(&s)), "{:?}", s);
         }
     }
 

@@ -409,3 +409,142 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// Copies and updates are judged in the order the inputs were read, whatever thread took them:
+/// of two copies read one after the other, the second is always the duplicate, and the last
+/// version of a re-imported article is the one that stays.
+#[test]
+fn duplicates_and_updates_follow_the_reading_order_on_every_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 400;
+    let mut lines = Vec::new();
+    let body = |k: usize, v: &str| {
+        format!("Nội dung bài số {k} {v}: Ủy ban nhân dân tỉnh tổ chức hội nghị lần thứ {k}.")
+    };
+    for k in 0..n {
+        for site in ["goc", "ban-sao"] {
+            lines.push(serde_json::json!({
+                "url": format!("https://{site}.example.vn/bai/{k}"),
+                "title": format!("Bài viết số {k} về chuyển đổi số"),
+                "body": body(k, "bản đầu"),
+            }));
+        }
+    }
+    for k in [0, 7, 399] {
+        lines.push(serde_json::json!({
+            "url": format!("https://goc.example.vn/bai/{k}"),
+            "title": format!("Bài viết số {k} về chuyển đổi số"),
+            "body": body(k, "bản sửa"),
+        }));
+    }
+    let dump = dir.path().join("dump.jsonl");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&dump, text.join("\n") + "\n").unwrap();
+    let report = dir.path().join("report.tsv");
+    let args = [
+        "import",
+        "dump.jsonl",
+        "--index",
+        "idx",
+        "--threads",
+        "2",
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    let out = tracuu(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "imported {n}, updated 3, duplicates {n}, skipped 0"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    // Every copy read second (an even line) is the duplicate, in reading order.
+    let report = std::fs::read_to_string(report).unwrap();
+    let lines_reported: Vec<usize> = report
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let source = l.split('\t').next().unwrap();
+            source.rsplit(':').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    let expected: Vec<usize> = (1..=n).map(|k| 2 * k).collect();
+    assert_eq!(lines_reported, expected, "{report}");
+    let export = tracuu(dir.path(), &["export", "--index", "idx"]);
+    let updated = stdout(&export)
+        .lines()
+        .filter(|l| l.contains("bản sửa"))
+        .count();
+    assert_eq!(updated, 3);
+}
+
+/// Each sample page read twice: first padded with a long script (slow to read through), then
+/// right after it, unpadded, under another URL (quick). The quick copy is usually extracted
+/// first, on the other thread or in the next group, and must still be the one reported as the
+/// duplicate.
+#[test]
+fn a_slow_original_is_not_overtaken_by_its_quick_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    // Shifts the pairs by one, so that some pairs straddle two groups of inputs.
+    std::fs::write(
+        pages.join("000-filler.html"),
+        "<html><body>menu</body></html>",
+    )
+    .unwrap();
+    let padding = format!("<script>{}</script>", "var x = 1; ".repeat(60_000));
+    let mut pairs = 0;
+    for layout in std::fs::read_dir(common::root().join("samples/pages")).unwrap() {
+        for page in std::fs::read_dir(layout.unwrap().path()).unwrap() {
+            // Pages in legacy encodings are left out: this test edits the text.
+            let Ok(html) = std::fs::read_to_string(page.unwrap().path()) else {
+                continue;
+            };
+            let Some(at) = html.find("rel=\"canonical\" href=\"") else {
+                continue;
+            };
+            let rest = &html[at + 22..];
+            let url = &rest[..rest.find('"').unwrap()];
+            pairs += 1;
+            let padded = html.replacen("</head>", &format!("{padding}</head>"), 1);
+            let copy = html.replace(url, &format!("{url}?ban-sao=1"));
+            std::fs::write(pages.join(format!("{pairs:03}-a.html")), padded).unwrap();
+            std::fs::write(pages.join(format!("{pairs:03}-b.html")), copy).unwrap();
+        }
+    }
+    let report = dir.path().join("report.tsv");
+    let out = tracuu(
+        dir.path(),
+        &[
+            "import",
+            "pages",
+            "--index",
+            "idx",
+            "--threads",
+            "2",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = std::fs::read_to_string(report).unwrap();
+    let duplicates: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("duplicate of"))
+        .collect();
+    assert!(duplicates.len() >= 30, "{pairs} pairs: {report}");
+    for d in &duplicates {
+        assert!(d.contains("-b.html\t"), "{d}");
+    }
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "imported {n}, updated 0, duplicates {n},",
+            n = duplicates.len()
+        )),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::index::SegmentId;
+use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, Term};
 
 use super::lock::WriterLock;
@@ -39,8 +40,15 @@ pub struct IndexSession {
     /// The segments the index had when the session opened.
     segments_before: HashSet<SegmentId>,
     threads: usize,
+    /// Deletions and additions not yet handed to tantivy's indexing threads: they go over in
+    /// groups of [`OPS_PER_SEND`], one channel message each, so that an indexing thread wakes
+    /// once a group instead of once an article.
+    ops: Vec<UserOperation>,
     _lock: WriterLock,
 }
+
+/// Operations handed to tantivy's writer at once (see [`IndexSession::upsert`]).
+const OPS_PER_SEND: usize = 32;
 
 /// Memory given to tantivy's writer, in bytes per indexing thread.
 const MEMORY_PER_THREAD: usize = 120_000_000;
@@ -81,6 +89,7 @@ impl IndexSession {
             written: 0,
             segments_before,
             threads,
+            ops: Vec::with_capacity(OPS_PER_SEND),
             _lock: lock,
         })
     }
@@ -100,15 +109,23 @@ impl IndexSession {
             return Ok(Upsert::Duplicate { of: other.clone() });
         }
         let outcome = if let Some(old_fp) = self.ids.get(&article.id).cloned() {
-            self.writer
-                .delete_term(Term::from_field_text(self.index.fields.id, &article.id));
+            // Operations of one group get increasing opstamps, so this deletion still reaches
+            // an earlier version added in the same group, and spares the one added next.
+            self.ops.push(UserOperation::Delete(Term::from_field_text(
+                self.index.fields.id,
+                &article.id,
+            )));
             self.fingerprints.remove(&old_fp);
             Upsert::Updated
         } else {
             Upsert::Imported
         };
-        self.writer
-            .add_document(self.index.fields.document_with_fingerprint(article, &fp))?;
+        self.ops.push(UserOperation::Add(
+            self.index.fields.document_with_fingerprint(article, &fp),
+        ));
+        if self.ops.len() >= OPS_PER_SEND {
+            self.send_ops()?;
+        }
         self.ids.insert(article.id.clone(), fp.clone());
         self.fingerprints.insert(fp, article.id.clone());
         self.pending += 1;
@@ -131,8 +148,18 @@ impl IndexSession {
         self.pending
     }
 
+    /// Hands the buffered operations to tantivy's indexing threads.
+    fn send_ops(&mut self) -> Result<()> {
+        if !self.ops.is_empty() {
+            let ops = std::mem::replace(&mut self.ops, Vec::with_capacity(OPS_PER_SEND));
+            self.writer.run(ops)?;
+        }
+        Ok(())
+    }
+
     /// Makes everything added so far durable and searchable.
     pub fn commit(&mut self) -> Result<()> {
+        self.send_ops()?;
         self.writer.commit()?;
         self.pending = 0;
         Ok(())

@@ -106,13 +106,24 @@ enum Extracted {
     Skip(Skipped),
 }
 
-/// Extracted articles that may wait for the writer. A commit blocks the writing thread while
-/// tantivy's indexing threads finish their segments (about half a second); with room for a few
-/// seconds of extraction here, the extraction threads keep working through it instead of
-/// stopping on a full channel (a few KB an article: some 25 MB at most).
-const EXTRACTED_AHEAD: usize = 4096;
+/// Inputs read, extracted and sent on as one group: each channel message then carries this
+/// many pages or articles, so that a waiting thread wakes once a group rather than once a page.
+const GROUP: usize = 32;
+
+/// Groups of read inputs that may wait for the extraction threads (some 14 MB of pages at most).
+const READ_AHEAD: usize = 16;
+
+/// Groups of extracted articles that may wait for the writer. A commit blocks the writing
+/// thread while tantivy's indexing threads finish their segments (about half a second); with
+/// room for a few seconds of extraction here (4,096 articles of a few KB: some 25 MB at most),
+/// the extraction threads keep working through it instead of stopping on a full channel.
+const EXTRACTED_AHEAD: usize = 128;
 
 /// Imports `paths` into the index at `options.index_dir`.
+///
+/// Inputs are numbered in the order they are read, and the writer takes them in that order
+/// whatever thread extracted them first: which of two copies is the duplicate, and which
+/// version of a re-imported article stays, do not depend on the threads' timing.
 pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummary> {
     check_paths(paths)?;
     let started = Instant::now();
@@ -125,8 +136,8 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
         .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
     let progress = progress_bar(options.quiet);
     let mut summary = ImportSummary::default();
-    let (input_tx, input_rx) = sync_channel::<Input>(512);
-    let (out_tx, out_rx) = sync_channel::<Extracted>(EXTRACTED_AHEAD);
+    let (input_tx, input_rx) = sync_channel::<(usize, Vec<Input>)>(READ_AHEAD);
+    let (out_tx, out_rx) = sync_channel::<(usize, Vec<Extracted>)>(EXTRACTED_AHEAD);
     let ingest = options.ingest.clone();
     let result: Result<()> = std::thread::scope(|scope| {
         // Named threads, so that `top -H`, `perf report --sort comm` and /proc tell the reading,
@@ -134,7 +145,20 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
         std::thread::Builder::new()
             .name("tracuu-read".into())
             .spawn_scoped(scope, move || {
-                read_all(paths, &ingest, &mut |item| input_tx.send(item).is_ok())
+                let mut group = Vec::with_capacity(GROUP);
+                let mut number = 0;
+                read_all(paths, &ingest, &mut |item| {
+                    group.push(item);
+                    if group.len() < GROUP {
+                        return true;
+                    }
+                    number += 1;
+                    let full = std::mem::replace(&mut group, Vec::with_capacity(GROUP));
+                    input_tx.send((number - 1, full)).is_ok()
+                });
+                if !group.is_empty() {
+                    let _ = input_tx.send((number, group));
+                }
             })
             .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
         scope.spawn(move || {
@@ -142,39 +166,33 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
                 input_rx
                     .into_iter()
                     .par_bridge()
-                    .for_each_with(out_tx, |tx, item| {
-                        let out = match item {
-                            Input::Page(page) => match extract(&page) {
-                                Ok(a) => Extracted::Article(Box::new(a)),
-                                Err(e) => Extracted::Skip(Skipped {
-                                    source: page.source,
-                                    reason: e.to_string(),
-                                }),
-                            },
-                            Input::Article(a) => Extracted::Article(a),
-                            Input::Skip { source, reason } => {
-                                Extracted::Skip(Skipped { source, reason })
-                            }
-                        };
-                        let _ = tx.send(out);
+                    .for_each_with(out_tx, |tx, (number, group)| {
+                        let out = group.into_iter().map(extract_input).collect();
+                        let _ = tx.send((number, out));
                     });
             })
         });
-        for item in out_rx {
-            match item {
-                Extracted::Skip(s) => summary.skip(s),
-                Extracted::Article(a) => summary.count(session.upsert(&a)?, &a.source),
-            }
-            progress.inc(1);
-            if progress.position().is_multiple_of(64) {
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (number, group) in out_rx {
+            waiting.insert(number, group);
+            while let Some(group) = waiting.remove(&next) {
+                next += 1;
+                for item in group {
+                    match item {
+                        Extracted::Skip(s) => summary.skip(s),
+                        Extracted::Article(a) => summary.count(session.upsert(&a)?, &a.source),
+                    }
+                    progress.inc(1);
+                    if session.pending() >= options.commit_every {
+                        session.commit()?;
+                    }
+                }
                 progress.set_message(format!(
                     "{} new, {} skipped",
                     summary.imported + summary.updated,
                     summary.skipped
                 ));
-            }
-            if session.pending() >= options.commit_every {
-                session.commit()?;
             }
         }
         Ok(())
@@ -186,6 +204,21 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
     progress.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Extracts one input on an extraction thread.
+fn extract_input(item: Input) -> Extracted {
+    match item {
+        Input::Page(page) => match extract(&page) {
+            Ok(a) => Extracted::Article(Box::new(a)),
+            Err(e) => Extracted::Skip(Skipped {
+                source: page.source,
+                reason: e.to_string(),
+            }),
+        },
+        Input::Article(a) => Extracted::Article(a),
+        Input::Skip { source, reason } => Extracted::Skip(Skipped { source, reason }),
+    }
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {

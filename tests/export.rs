@@ -217,12 +217,10 @@ fn expected_vi(text: &str) -> String {
         if let Some((_, w)) = list.iter().find(|(k, _)| k == "word") {
             skip_until = pos + w.matches('_').count() as u64 + 1;
             out.push(w.clone());
-        } else if let Some((_, t)) = list.iter().find(|(k, _)| {
-            !matches!(
-                k.as_str(),
-                "folded" | "word-folded" | "alternative" | "part"
-            )
-        }) {
+        } else if let Some((_, t)) = list
+            .iter()
+            .find(|(k, _)| !matches!(k.as_str(), "folded" | "alternative" | "part"))
+        {
             out.push(t.clone());
         }
     }

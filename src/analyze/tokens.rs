@@ -17,8 +17,9 @@ use super::{WordSegmenter, default_segmenter};
 pub enum TokenKind {
     Syllable,
     Folded,
+    /// A compound word from segmentation, its syllables joined by `_`, in its exact form only
+    /// (a query without diacritics meets the word through its folded syllables).
     Word,
-    WordFolded,
     Protected(ProtectedKind),
     /// Another form of a protected token, at its position.
     Alternative,
@@ -32,7 +33,6 @@ impl TokenKind {
             TokenKind::Syllable => "syllable",
             TokenKind::Folded => "folded",
             TokenKind::Word => "word",
-            TokenKind::WordFolded => "word-folded",
             TokenKind::Protected(k) => k.name(),
             TokenKind::Alternative => "alternative",
             TokenKind::Part => "part",
@@ -61,9 +61,8 @@ pub struct Analyzer {
     memory: ScanMemory,
     /// Word lengths of the current run, from segmentation.
     lengths: Vec<usize>,
-    /// The compound word being emitted, exact and folded.
+    /// The compound word being emitted.
     word: String,
-    word_folded: String,
     scratch: String,
 }
 
@@ -198,15 +197,10 @@ impl Analyzer {
             }
             if len >= 2 {
                 self.word.clear();
-                self.word_folded.clear();
                 let (mut s, mut e) = (0, 0);
                 for (j, unit) in word.iter().enumerate() {
                     let Unit::Syllable {
-                        norm,
-                        folded,
-                        start,
-                        end,
-                        ..
+                        norm, start, end, ..
                     } = unit
                     else {
                         continue;
@@ -215,22 +209,11 @@ impl Analyzer {
                         s = *start;
                     } else {
                         self.word.push('_');
-                        self.word_folded.push('_');
                     }
                     e = *end;
                     self.word.push_str(norm);
-                    self.word_folded.push_str(folded);
                 }
                 emit(&self.word, TokenKind::Word, first_position + k, s, e);
-                if self.word_folded != self.word {
-                    emit(
-                        &self.word_folded,
-                        TokenKind::WordFolded,
-                        first_position + k,
-                        s,
-                        e,
-                    );
-                }
             }
             k += len;
         }
@@ -394,6 +377,25 @@ mod tests {
         assert!(t.contains(&("vu".into(), 0)));
         assert!(t.contains(&("họa".into(), 2)));
         assert!(t.contains(&("hoa".into(), 2)));
+    }
+
+    #[test]
+    fn compound_words_are_indexed_exact_at_their_first_syllable() {
+        let toks = Analyzer::default().tokens("Sở Thông tin và Truyền thông");
+        let words: Vec<(&str, usize)> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
+        assert_eq!(words, [("thông_tin", 1), ("truyền_thông", 4)]);
+        // Folded, a compound is its folded syllables at their positions, not a token of its own.
+        assert!(
+            !toks
+                .iter()
+                .any(|t| t.text == "thong_tin" || t.text == "truyen_thong")
+        );
+        assert!(toks.iter().any(|t| t.text == "thong" && t.position == 1));
+        assert!(toks.iter().any(|t| t.text == "tin" && t.position == 2));
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct Run {
     stderr: String,
     secs: f64,
     rss_kb: Option<u64>,
+    /// User plus system CPU seconds, from `/usr/bin/time -v`.
+    cpu_secs: Option<f64>,
 }
 
 impl Run {
@@ -117,11 +119,17 @@ fn run(program: &Path, args: &[String], env: &[(&str, &str)]) -> Result<Run> {
         .with_context(|| format!("running {}", program.display()))?;
     let secs = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let rss_kb = fs::read_to_string(rss_file.path()).ok().and_then(|t| {
-        t.lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+    let report = fs::read_to_string(rss_file.path()).unwrap_or_default();
+    let field = |name: &str| -> Option<f64> {
+        report
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
             .and_then(|v| v.trim().parse().ok())
-    });
+    };
+    let rss_kb = field("Maximum resident set size (kbytes):").map(|kb| kb as u64);
+    let cpu_secs = field("User time (seconds):")
+        .zip(field("System time (seconds):"))
+        .map(|(u, s)| u + s);
     let code = out.status.code();
     Ok(Run {
         ok: out.status.success(),
@@ -131,7 +139,22 @@ fn run(program: &Path, args: &[String], env: &[(&str, &str)]) -> Result<Run> {
         stderr,
         secs,
         rss_kb,
+        cpu_secs,
     })
+}
+
+/// CPU seconds (user plus system) this process has used so far, from `/proc/self/stat`
+/// (Linux; `None` elsewhere). On a shared virtual machine, time the host gives to other guests
+/// inflates wall time but not this, so CPU ratios are steadier than wall-clock ones.
+fn own_cpu_secs() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name and state.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // Clock ticks per second: 100 on every Linux architecture tracuu builds for.
+    Some(ticks / 100.0)
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -402,11 +425,13 @@ fn main() -> Result<()> {
         let _ = fs::read(p);
     }
     let mut parse_secs = [f64::NAN; 2];
+    let mut parse_cpu: [Option<f64>; 2] = [None; 2];
     for threads in [1usize, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
         let start = Instant::now();
+        let cpu_before = own_cpu_secs();
         let nodes: usize = pool.install(|| {
             paths
                 .par_iter()
@@ -426,6 +451,10 @@ fn main() -> Result<()> {
         });
         let secs = start.elapsed().as_secs_f64();
         parse_secs[threads - 1] = secs;
+        let cpu = own_cpu_secs()
+            .zip(cpu_before)
+            .map(|(after, before)| after - before);
+        parse_cpu[threads - 1] = cpu;
         row(
             &format!("baseline: scraper parse only, {threads} thread(s)"),
             format!(
@@ -433,7 +462,10 @@ fn main() -> Result<()> {
                 page_count as f64 / secs,
                 mb(page_bytes) / secs
             ),
-            format!("{secs:.1} s, {nodes} nodes"),
+            format!(
+                "{secs:.1} s, {} CPU-s, {nodes} nodes",
+                cpu.map_or("?".to_string(), |c| format!("{c:.1}"))
+            ),
         );
     }
 
@@ -476,9 +508,13 @@ fn main() -> Result<()> {
                     mb(page_bytes) / imp.secs
                 ),
                 format!(
-                    "{:.1} s ({:.2}x parse-only at {threads} thread(s)), peak RSS {}",
+                    "{:.1} s ({:.2}x parse-only at {threads} thread(s)); {}; peak RSS {}",
                     imp.secs,
                     imp.secs / parse_secs[threads - 1],
+                    match (imp.cpu_secs, parse_cpu[threads - 1]) {
+                        (Some(c), Some(p)) => format!("{c:.1} CPU-s ({:.2}x parse-only's)", c / p),
+                        _ => "CPU time unknown".to_string(),
+                    },
                     rss(&imp)
                 ),
             );

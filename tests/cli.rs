@@ -410,6 +410,27 @@ fn a_closed_pipe_ends_the_output_quietly() {
     }
 }
 
+/// Imports `input` (relative to `dir`) into `dir/idx` on two threads; the output and the report.
+fn import_on_two_threads(dir: &std::path::Path, input: &str) -> (std::process::Output, String) {
+    let report = dir.join("report.tsv");
+    let out = tracuu(
+        dir,
+        &[
+            "import",
+            input,
+            "--index",
+            "idx",
+            "--threads",
+            "2",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = std::fs::read_to_string(report).unwrap();
+    (out, report)
+}
+
 /// Copies and updates are judged in the order the inputs were read, whatever thread took them:
 /// of two copies read one after the other, the second is always the duplicate, and the last
 /// version of a re-imported article is the one that stays.
@@ -440,19 +461,7 @@ fn duplicates_and_updates_follow_the_reading_order_on_every_thread() {
     let dump = dir.path().join("dump.jsonl");
     let text: Vec<String> = lines.iter().map(Value::to_string).collect();
     std::fs::write(&dump, text.join("\n") + "\n").unwrap();
-    let report = dir.path().join("report.tsv");
-    let args = [
-        "import",
-        "dump.jsonl",
-        "--index",
-        "idx",
-        "--threads",
-        "2",
-        "--report",
-        report.to_str().unwrap(),
-    ];
-    let out = tracuu(dir.path(), &args);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (out, report) = import_on_two_threads(dir.path(), "dump.jsonl");
     assert!(
         stdout(&out).starts_with(&format!(
             "imported {n}, updated 3, duplicates {n}, skipped 0"
@@ -461,7 +470,6 @@ fn duplicates_and_updates_follow_the_reading_order_on_every_thread() {
         stdout(&out)
     );
     // Every copy read second (an even line) is the duplicate, in reading order.
-    let report = std::fs::read_to_string(report).unwrap();
     let lines_reported: Vec<usize> = report
         .lines()
         .skip(1)
@@ -515,22 +523,7 @@ fn a_slow_original_is_not_overtaken_by_its_quick_copy() {
             std::fs::write(pages.join(format!("{pairs:03}-b.html")), copy).unwrap();
         }
     }
-    let report = dir.path().join("report.tsv");
-    let out = tracuu(
-        dir.path(),
-        &[
-            "import",
-            "pages",
-            "--index",
-            "idx",
-            "--threads",
-            "2",
-            "--report",
-            report.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report = std::fs::read_to_string(report).unwrap();
+    let (out, report) = import_on_two_threads(dir.path(), "pages");
     let duplicates: Vec<&str> = report
         .lines()
         .filter(|l| l.contains("duplicate of"))

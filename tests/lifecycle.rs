@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{imported_samples, root, stderr, stdout, tracuu};
+use common::{imported_samples, root, sample_inputs, stderr, stdout, tracuu};
 
 /// Writes an NDJSON dump of `n` distinct articles.
 fn write_dump(path: &Path, n: usize) {
@@ -475,4 +475,45 @@ fn an_import_leaves_at_most_one_segment_per_thread_and_a_rebuild_one_per_thread(
     let out = tracuu(dir.path(), &["rebuild", "--index", "idx", "--threads", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(segment_count(dir.path(), "idx"), 1);
+}
+
+/// An index of analyzer version 2 (a `url` field, the fingerprint indexed as well as fast)
+/// takes a new import: its articles are recognised by id and fingerprint (the samples again add
+/// nothing: each is unchanged, or, where the hand-made index keyed a page without a URL by its
+/// path, a duplicate by content), and it searches, with the rebuild warning.
+#[test]
+fn an_index_of_version_2_takes_an_import() {
+    use tantivy::schema::{FAST, STRING, Schema};
+    use tracuu::index::schema::build_schema;
+
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let (current, _) = build_schema();
+    let mut old = Schema::builder();
+    for (_, entry) in current.fields() {
+        if entry.name() == "fingerprint" {
+            old.add_text_field("fingerprint", STRING | FAST);
+            old.add_text_field("url", STRING);
+        } else {
+            old.add_field(entry.clone());
+        }
+    }
+    let n = hand_made_index(&idx, old.build(), 2, Vec::new());
+    let mut args = vec!["import", "--index", "idx"];
+    let inputs: Vec<String> = sample_inputs()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    args.extend(inputs.iter().map(String::as_str));
+    let out = tracuu(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(line.starts_with("imported 0, updated 0,"), "{line}");
+    assert!(
+        line.contains(&format!("({n} articles in the index")),
+        "{line}"
+    );
+    assert!(stderr(&out).contains("tracuu rebuild"), "{}", stderr(&out));
+    let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

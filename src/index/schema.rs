@@ -14,14 +14,15 @@ use crate::analyze::tokens::TOKENIZER_NAME;
 /// older indexes are reported and rebuilt.
 ///
 /// 2: the `meta` field (agency, author, topic, province and tags together).
-pub const ANALYZER_VERSION: u32 = 2;
+/// 3: compound words indexed in their exact form only; no `url` field (an article is found by
+/// its URL through its id, a hash of the URL); the fingerprint a fast field only.
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub id: Field,
     pub fingerprint: Field,
-    pub url: Field,
     pub title: Field,
     pub lead: Field,
     pub body: Field,
@@ -63,8 +64,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let key = STRING | FAST;
     let fields = Fields {
         id: b.add_text_field(ID, STRING | STORED | FAST),
-        fingerprint: b.add_text_field(FINGERPRINT, STRING | FAST),
-        url: b.add_text_field("url", STRING),
+        // Read as a column when a session opens (`writer::load_identities`), never searched.
+        fingerprint: b.add_text_field(FINGERPRINT, FAST),
         title: b.add_text_field("title", text.clone()),
         lead: b.add_text_field("lead", text.clone()),
         body: b.add_text_field("body", text.clone()),
@@ -97,7 +98,6 @@ impl Fields {
         Ok(Fields {
             id: get(ID)?,
             fingerprint: get(FINGERPRINT)?,
-            url: get("url")?,
             title: get("title")?,
             lead: get("lead")?,
             body: get("body")?,
@@ -154,9 +154,6 @@ impl Fields {
         let mut d = TantivyDocument::default();
         d.add_text(self.id, &article.id);
         d.add_text(self.fingerprint, fp);
-        if let Some(url) = &article.url {
-            d.add_text(self.url, url);
-        }
         d.add_text(self.title, &article.title);
         d.add_text(self.lead, &article.lead);
         d.add_text(self.body, &article.body);

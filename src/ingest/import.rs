@@ -146,18 +146,19 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
             .name("tracuu-read".into())
             .spawn_scoped(scope, move || {
                 let mut group = Vec::with_capacity(GROUP);
-                let mut number = 0;
+                let mut sent = 0;
                 read_all(paths, &ingest, &mut |item| {
                     group.push(item);
                     if group.len() < GROUP {
                         return true;
                     }
-                    number += 1;
                     let full = std::mem::replace(&mut group, Vec::with_capacity(GROUP));
-                    input_tx.send((number - 1, full)).is_ok()
+                    let number = sent;
+                    sent += 1;
+                    input_tx.send((number, full)).is_ok()
                 });
                 if !group.is_empty() {
-                    let _ = input_tx.send((number, group));
+                    let _ = input_tx.send((sent, group));
                 }
             })
             .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
@@ -172,6 +173,8 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportSummar
                     });
             })
         });
+        // Groups that arrived before an earlier one. Extraction is linear in a page's size, so
+        // while one thread is on a slow group the others get at most a few seconds ahead.
         let mut waiting = std::collections::BTreeMap::new();
         let mut next = 0;
         for (number, group) in out_rx {

@@ -348,24 +348,32 @@ fn hand_made_index(
     n
 }
 
+/// A schema of an older analyzer version: each field of the current schema handed to `field`,
+/// which adds it as that version had it (or leaves it out).
+fn older_schema(
+    field: impl Fn(&mut tantivy::schema::SchemaBuilder, &tantivy::schema::FieldEntry),
+) -> tantivy::schema::Schema {
+    let (current, _) = tracuu::index::schema::build_schema();
+    let mut old = tantivy::schema::Schema::builder();
+    for (_, entry) in current.fields() {
+        field(&mut old, entry);
+    }
+    old.build()
+}
+
 /// An index written before a field was added to the schema (version 1 had no `meta`) is read
 /// by field name: it searches (with the rebuild warning), and `tracuu rebuild` brings it to the
 /// current schema with every article.
 #[test]
 fn an_index_from_an_older_schema_searches_and_rebuilds() {
-    use tantivy::schema::Schema;
-    use tracuu::index::schema::build_schema;
-
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("idx");
-    let (current, _) = build_schema();
-    let mut old = Schema::builder();
-    for (_, entry) in current.fields() {
+    let old = older_schema(|old, entry| {
         if entry.name() != "meta" {
             old.add_field(entry.clone());
         }
-    }
-    let n = hand_made_index(&idx, old.build(), 1, Vec::new());
+    });
+    let n = hand_made_index(&idx, old, 1, Vec::new());
 
     let out = tracuu(dir.path(), &["search", "--index", "idx", "Bạc Liêu"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -483,22 +491,19 @@ fn an_import_leaves_at_most_one_segment_per_thread_and_a_rebuild_one_per_thread(
 /// path, a duplicate by content), and it searches, with the rebuild warning.
 #[test]
 fn an_index_of_version_2_takes_an_import() {
-    use tantivy::schema::{FAST, STRING, Schema};
-    use tracuu::index::schema::build_schema;
+    use tantivy::schema::{FAST, STRING};
 
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("idx");
-    let (current, _) = build_schema();
-    let mut old = Schema::builder();
-    for (_, entry) in current.fields() {
+    let old = older_schema(|old, entry| {
         if entry.name() == "fingerprint" {
             old.add_text_field("fingerprint", STRING | FAST);
             old.add_text_field("url", STRING);
         } else {
             old.add_field(entry.clone());
         }
-    }
-    let n = hand_made_index(&idx, old.build(), 2, Vec::new());
+    });
+    let n = hand_made_index(&idx, old, 2, Vec::new());
     let mut args = vec!["import", "--index", "idx"];
     let inputs: Vec<String> = sample_inputs()
         .iter()

@@ -31,7 +31,21 @@ pub fn clean_text(s: &str) -> String {
             None => false,
         }
     };
+    // Below this, bytes go one at a time.
+    let mut careful_until = 0;
     while let Some(&x) = bytes.get(i) {
+        // Up to sixteen bytes at once, those before the first character to act on (most of
+        // any text): they join the run as they are.
+        if i >= careful_until && (run_start.is_some() || x != b' ') {
+            let n = plain_prefix(bytes, i);
+            if n > 0 {
+                run_start.get_or_insert(i);
+                i += n;
+                continue;
+            }
+            // A few bytes the careful way (a run of spaces, say) before looking again.
+            careful_until = i + 4;
+        }
         // A single space inside a run, followed by an ordinary character, stays in the run.
         let special = if PLAIN[usize::from(x)] {
             false
@@ -107,6 +121,77 @@ fn special_at(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// Bytes [`plain_prefix`] and [`nfc_chunk`] look at together.
+const CHUNK: usize = 16;
+
+/// The `CHUNK` bytes at `i` and the two after them (the rest of a character that starts in
+/// the chunk); past the end of the text, zero bytes.
+fn window(b: &[u8], i: usize) -> [u8; CHUNK + 2] {
+    match b.get(i..i + CHUNK + 2) {
+        Some(w) => w.try_into().unwrap_or([0; CHUNK + 2]),
+        None => {
+            let mut w = [0; CHUNK + 2];
+            let rest = b.get(i..).unwrap_or(&[]);
+            w[..rest.len().min(CHUNK + 2)].copy_from_slice(&rest[..rest.len().min(CHUNK + 2)]);
+            w
+        }
+    }
+}
+
+/// How many of the `CHUNK` bytes at `i` [`clean_text`] keeps as they are, inside a run: the
+/// bytes before the first that starts a character it acts on ([`special_at`]; U+0080–U+00BF
+/// counted in, all of them), a control character (the end of the text among them), a space
+/// before any of those or before a space, or a space last in the chunk. Worked out without branches
+/// over all sixteen bytes, so that the compiler does them side by side.
+fn plain_prefix(b: &[u8], i: usize) -> usize {
+    let w = window(b, i);
+    // One byte a lane, 1 where it needs attention: read as one number, its lowest set byte is
+    // the first such lane.
+    let mut bad = [0u8; CHUNK];
+    let mut spaces = [0u8; CHUNK];
+    for k in 0..CHUNK {
+        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
+        let space = b0 == b' ';
+        let odd = (b0 < b' ')
+            | (b0 == 0x7F)
+            | (space & ((b1 <= b' ') | (k == CHUNK - 1)))
+            // C0, C1 (never in UTF-8), C2 (U+0080–U+00BF), F5–FF (never in UTF-8).
+            | (b0.wrapping_sub(0xC0) <= 2)
+            | (b0 >= 0xF5)
+            | ((b0 == 0xC3) & ((b1 == 0x90) | (b1 == 0xB0)))
+            | ((b0 == 0xE1) & (b1 == 0x9A))
+            | ((b0 == 0xE2)
+                & (((b1 == 0x80) & ((b2 <= 0x8D) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF)))
+                    | ((b1 == 0x81) & ((b2 == 0x9F) | (b2 == 0xA0)))))
+            | ((b0 == 0xE3) & (b1 == 0x80))
+            | ((b0 == 0xEF) & (b1 == 0xBB));
+        bad[k] = u8::from(odd);
+        spaces[k] = u8::from(space);
+    }
+    let bad = u128::from_le_bytes(bad);
+    // A space stays in the run only before a character that does.
+    let bad = bad | (u128::from_le_bytes(spaces) & (bad >> 8));
+    (bad.trailing_zeros() / 8) as usize
+}
+
+/// Whether every character that starts in the `CHUNK` bytes at `i` is one [`needs_nfc`]
+/// passes over (below U+0300, U+1E00–U+1EFF, U+2002–U+207F); false too when fewer than
+/// `CHUNK + 2` bytes are left.
+fn nfc_chunk(b: &[u8], i: usize) -> bool {
+    if b.len() < i + CHUNK + 2 {
+        return false;
+    }
+    let w = window(b, i);
+    let mut bad = 0u8;
+    for k in 0..CHUNK {
+        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
+        let simple = ((b0 == 0xE1) & (b1.wrapping_sub(0xB8) <= 3))
+            | ((b0 == 0xE2) & ((b1 == 0x81) | ((b1 == 0x80) & (b2 >= 0x82))));
+        bad |= u8::from((b0 >= 0xCC) & !simple);
+    }
+    bad == 0
+}
+
 fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
     if *pending_space && !out.is_empty() {
         out.push(' ');
@@ -122,6 +207,9 @@ fn push_run(out: &mut String, pending_space: &mut bool, run: &str) {
 fn needs_nfc(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
+    while nfc_chunk(b, i) {
+        i += CHUNK;
+    }
     while let Some(&x) = b.get(i) {
         // Lead bytes below 0xCC (and all continuation bytes) belong to characters < U+0300.
         if x < 0xCC {
@@ -501,6 +589,33 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Long text (the sixteen-byte steps and their edges) made of whole words, odd spaces,
+        /// marks and punctuation: the same as the slow and obvious rule.
+        #[test]
+        fn long_text_is_cleaned_as_the_reference_says(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    6 => proptest::sample::select(vec![
+                        "Thủ", "tướng", "Chính", "phủ", "ĐÀ", "NẴNG", "Ðà", "ðường", "“x”", "–",
+                        "…", "43/2008/QĐ-TTg", "Vie\u{302}\u{323}t", "e\u{301}", "abcdefghijklmnopq",
+                    ]),
+                    4 => proptest::sample::select(vec![" ", "  ", " ", "\n", "\t", "\u{A0}"]),
+                    1 => proptest::sample::select(vec![
+                        "\u{200B}", "\u{AD}", "\u{FEFF}", "\u{2003}", "\u{3000}", "\u{85}", "\u{7F}",
+                        "\u{1680}", "\u{2028}", "\u{202F}", "\u{205F}", "©", "\u{301}",
+                    ]),
+                ],
+                0..60,
+            ),
+        ) {
+            let s = pieces.concat();
+            proptest::prop_assert_eq!(clean_text(&s), reference_clean(&s), "{:?}", s);
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
 
         /// Vietnamese text in any mix of composed and decomposed forms, with other letters and
@@ -538,6 +653,58 @@ mod tests {
             }
             proptest::prop_assert_eq!(compose_vietnamese(&s), Some(nfc(&s)), "{:?}", s);
         }
+    }
+
+    /// Every character, at every place in a chunk of plain letters: a chunk that passes as
+    /// plain holds no character `clean_text` acts on and none `needs_nfc` stops at, and the
+    /// letters and punctuation of ordinary Vietnamese text do pass.
+    #[test]
+    fn chunk_classifiers_never_pass_what_needs_attention() {
+        let simple_for_nfc = |c: char| matches!(c, '\0'..='\u{02FF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2002}'..='\u{207F}');
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            // (A space between letters stays; spaces are looked at below.)
+            let acts = if c.is_ascii() {
+                c.is_ascii_control()
+            } else {
+                special_at(bytes, 0)
+            };
+            for k in 0..CHUNK {
+                let mut text = vec![b'a'; k];
+                text.extend_from_slice(bytes);
+                text.resize(CHUNK + 6, b'a');
+                if acts {
+                    assert_eq!(plain_prefix(&text, 0), k, "U+{:04X} at {k}", c as u32);
+                }
+                if !simple_for_nfc(c) {
+                    assert!(!nfc_chunk(&text, 0), "U+{:04X} at {k}", c as u32);
+                }
+            }
+        }
+        let ordinary = "Thủ tướng Chính phủ “đồng ý” – Sở Thông tin… ĐÀ NẴNG, 43/2008/QĐ-TTg";
+        let b = ordinary.as_bytes();
+        let plain = (0..b.len() - CHUNK - 2)
+            .filter(|&i| ordinary.is_char_boundary(i) && b[i] != b' ' && b[i + CHUNK - 1] != b' ')
+            .filter(|&i| plain_prefix(b, i) < CHUNK)
+            .count();
+        assert_eq!(plain, 0);
+        assert!((0..b.len() - CHUNK - 2).all(|i| nfc_chunk(b, i)));
+        // Spaces: doubled, last in the chunk, or before a control character, they need attention.
+        for bad in [
+            "aaaa  aaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaa aaaaaa",
+            "aaa \taaaaaaaaaaaaaaaaa",
+        ] {
+            assert!(plain_prefix(bad.as_bytes(), 0) < CHUNK, "{bad:?}");
+        }
+        assert_eq!(plain_prefix(b"aaaa  aaaaaaaaaaaaaaaa", 0), 4);
+        assert_eq!(plain_prefix(b"aaa a aaaaaaaaaaaaaaaa", 0), CHUNK);
+        // The end of the text stops it, a space before the end too.
+        assert_eq!(plain_prefix(b"aaaaaaa", 0), 7);
+        assert_eq!(plain_prefix(b"aaaaaa ", 0), 6);
+        assert_eq!(plain_prefix("aa \u{a0}aaaaaaaaaaaaaaaaa".as_bytes(), 0), 2);
+        assert_eq!(plain_prefix(b"", 0), 0);
     }
 
     #[test]

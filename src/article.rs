@@ -77,8 +77,32 @@ fn push_lower_words(text: &str, out: &mut String) {
         }
         return;
     }
+    let b = text.as_bytes();
     let mut in_word = false;
-    for c in text.chars() {
+    let mut i = 0;
+    // Below this, characters go one at a time.
+    let mut careful_until = 0;
+    while i < b.len() {
+        // Up to sixteen bytes at once, those before the first that would change (most of a
+        // text): copied as they are. A space needs a word before it.
+        if i >= careful_until && (in_word || b[i] != b' ') {
+            let mut n = lowercase_prefix(b, i);
+            if n > 0 {
+                // The last character may go on past the sixteen bytes.
+                while !text.is_char_boundary(i + n) {
+                    n += 1;
+                }
+                out.push_str(text.get(i..i + n).unwrap_or(""));
+                in_word = true;
+                i += n;
+                continue;
+            }
+            careful_until = i + 4;
+        }
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         // The Vietnamese letters (and ASCII's) are lowered without a Unicode table lookup;
         // they are never whitespace.
         let lower = if c.is_ascii() {
@@ -102,6 +126,50 @@ fn push_lower_words(text: &str, out: &mut String) {
     if in_word {
         out.push(' ');
     }
+}
+
+/// How many of the sixteen bytes at `i` [`push_lower_words`] copies as they are, after a
+/// word: the bytes before the first that starts a capital letter, whitespace, or any
+/// character other than ASCII and the lowercase Vietnamese letters and punctuation (whose
+/// case is not worked out here), and before a space that whitespace or such a character
+/// follows or that ends the sixteen. Worked out without branches over all sixteen bytes.
+fn lowercase_prefix(b: &[u8], i: usize) -> usize {
+    let w = crate::extract::text::window(b, i);
+    let left = b.len().saturating_sub(i);
+    let mut bad = [0u8; crate::extract::text::CHUNK];
+    let mut spaces = [0u8; crate::extract::text::CHUNK];
+    for k in 0..crate::extract::text::CHUNK {
+        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
+        let space = b0 == b' ';
+        let ascii = (b0 < 0x80)
+            & !b0.is_ascii_uppercase()
+            // Not \t, \n, \v, \f, \r.
+            & (b0.wrapping_sub(b'\t') > 4)
+            & !(space & ((b1 <= b' ') | (k == crate::extract::text::CHUNK - 1)));
+        let keep = ascii
+            // Continuation bytes: their character was judged by its first byte.
+            | ((b0 & 0xC0) == 0x80)
+            // ß–ÿ, ă đ ĩ ũ ơ ư.
+            | ((b0 == 0xC3) & (b1 >= 0x9F))
+            | ((b0 == 0xC4) & ((b1 == 0x83) | (b1 == 0x91) | (b1 == 0xA9)))
+            | ((b0 == 0xC5) & (b1 == 0xA9))
+            | ((b0 == 0xC6) & ((b1 == 0xA1) | (b1 == 0xB0)))
+            // ạ…ỹ (U+1EA1–U+1EF9, the odd code points).
+            | ((b0 == 0xE1)
+                & ((b2 & 1) == 1)
+                & (((b1 == 0xBA) & (b2 >= 0xA0)) | ((b1 == 0xBB) & (b2 <= 0xB9))))
+            // Dashes, quotes, bullets, the ellipsis (U+2010–U+2027), ‰ and the rest of U+2030–U+203F.
+            | ((b0 == 0xE2) & (b1 == 0x80) & ((b2.wrapping_sub(0x90) <= 0x17) | (b2 >= 0xB0)));
+        bad[k] = u8::from(!keep);
+        spaces[k] = u8::from(space);
+    }
+    let mut bad = u128::from_le_bytes(bad);
+    // Past the end of the text (zero bytes in the window, a character here) nothing is copied.
+    if left < crate::extract::text::CHUNK {
+        bad |= u128::MAX << (8 * left);
+    }
+    let bad = bad | (u128::from_le_bytes(spaces) & (bad >> 8));
+    (bad.trailing_zeros() / 8) as usize
 }
 
 fn hex_id(bytes: &[u8]) -> String {
@@ -169,6 +237,39 @@ mod tests {
             let mut got = String::new();
             push_lower_words(text, &mut got);
             assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    /// Every character of the Basic Multilingual Plane (and a few beyond), alone and between
+    /// words, at every place in a sixteen-byte step.
+    #[test]
+    fn lowered_words_match_str_to_lowercase_for_every_character() {
+        let reference = |text: &str| {
+            let mut expected = String::new();
+            for w in text.split_whitespace() {
+                expected.push_str(&w.to_lowercase());
+                expected.push(' ');
+            }
+            expected
+        };
+        let chars = (0u32..0x1_0000)
+            .chain([0x1_0400, 0x1_F600, 0x10_FFFF])
+            .filter_map(char::from_u32);
+        let mut got = String::new();
+        for c in chars {
+            for k in 0..crate::extract::text::CHUNK {
+                let before = &"ab cd efgh ijklmnop"[..k];
+                let after = " ađơ ưừng xyz ĐẠI hội ".repeat(2);
+                for text in [
+                    format!("{before}{c}{after}"),
+                    format!("{before} {c} {after}"),
+                    format!("{before}{c}"),
+                ] {
+                    got.clear();
+                    push_lower_words(&text, &mut got);
+                    assert_eq!(got, reference(&text), "U+{:04X} in {text:?}", c as u32);
+                }
+            }
         }
     }
 

@@ -122,11 +122,11 @@ fn special_at(b: &[u8], i: usize) -> bool {
 }
 
 /// Bytes [`plain_prefix`] and [`nfc_chunk`] look at together.
-const CHUNK: usize = 16;
+pub(crate) const CHUNK: usize = 16;
 
 /// The `CHUNK` bytes at `i` and the two after them (the rest of a character that starts in
 /// the chunk); past the end of the text, zero bytes.
-fn window(b: &[u8], i: usize) -> [u8; CHUNK + 2] {
+pub(crate) fn window(b: &[u8], i: usize) -> [u8; CHUNK + 2] {
     match b.get(i..i + CHUNK + 2) {
         Some(w) => w.try_into().unwrap_or([0; CHUNK + 2]),
         None => {

@@ -1549,10 +1549,7 @@ impl Walker {
         true
     }
 
-    fn on_end(&mut self, name: &[u8]) {
-        let Ok(name) = std::str::from_utf8(name) else {
-            return;
-        };
+    fn on_end(&mut self, name: &str) {
         let n = nm(name);
         match self.mode {
             Mode::BeforeHtml | Mode::BeforeHead => {
@@ -2411,6 +2408,35 @@ struct Sink<'w> {
     in_start: bool,
     /// The attribute being read, if it is one the walk keeps and its first occurrence.
     attr: Option<At>,
+    /// The name of the end tag being read, or a short text.
+    end_name: String,
+}
+
+/// Appends `b` to `out`, as [`utf8`] reads it; ASCII a byte at a time, without a call to a
+/// UTF-8 check (most attribute values and short texts are ASCII).
+fn push_utf8(b: &[u8], out: &mut String) {
+    if b.is_ascii() {
+        out.extend(b.iter().map(|&c| char::from(c)));
+    } else {
+        out.push_str(&utf8(b));
+    }
+}
+
+/// `b` as text in `out` (emptied first), false when it is not UTF-8. Tag names are short and
+/// ASCII: they are copied a byte at a time, without a call to a UTF-8 check.
+fn name_into(b: &[u8], out: &mut String) -> bool {
+    out.clear();
+    if b.is_ascii() {
+        out.extend(b.iter().map(|&c| char::from(c)));
+        return true;
+    }
+    match std::str::from_utf8(b) {
+        Ok(t) => {
+            out.push_str(t);
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 fn utf8(b: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -2425,7 +2451,9 @@ impl Callback<(), ()> for Sink<'_> {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.tag.clear();
-                self.tag.name.push_str(&utf8(name));
+                if !name_into(name, &mut self.tag.name) {
+                    self.tag.name.push_str(&String::from_utf8_lossy(name));
+                }
                 self.in_start = true;
                 self.attr = None;
             }
@@ -2446,7 +2474,7 @@ impl Callback<(), ()> for Sink<'_> {
                     && let Some(a) = self.attr.take()
                 {
                     let from = self.tag.buf.len() as u32;
-                    self.tag.buf.push_str(&utf8(value));
+                    push_utf8(value, &mut self.tag.buf);
                     let to = self.tag.buf.len() as u32;
                     if let Some(v) = self.tag.vals.get_mut(a as usize) {
                         *v = Some((from, to));
@@ -2463,9 +2491,20 @@ impl Callback<(), ()> for Sink<'_> {
             CallbackEvent::EndTag { name } => {
                 self.in_start = false;
                 self.attr = None;
-                self.walker.on_end(name);
+                if name_into(name, &mut self.end_name) {
+                    self.walker.on_end(&self.end_name);
+                }
             }
-            CallbackEvent::String { value } => self.walker.on_text(&utf8(value)),
+            CallbackEvent::String { value } => {
+                // Short text (the spaces between tags, most of it) through a reused buffer.
+                if value.len() < 64 {
+                    self.end_name.clear();
+                    push_utf8(value, &mut self.end_name);
+                    self.walker.on_text(&self.end_name);
+                } else {
+                    self.walker.on_text(&utf8(value));
+                }
+            }
             CallbackEvent::Comment { value } => self.walker.on_comment(value),
             CallbackEvent::Doctype {
                 name,
@@ -2504,6 +2543,7 @@ pub fn walk(html: &str) -> Page {
         tag: Tag::default(),
         in_start: false,
         attr: None,
+        end_name: String::new(),
     });
     // script, style, title, textarea… are read as raw text (or RCDATA) after their start tag.
     emitter.naively_switch_states(true);

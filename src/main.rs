@@ -23,28 +23,6 @@ use tracuu::search::{GroupBy, SearchOptions, Searcher, SortOrder};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc 3's `mi_option_purge_delay` (its option enum's value; the Rust bindings lack it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Tells mimalloc to keep the memory a writing command frees instead of giving it back to the
-/// system a second later. tantivy frees a segment's buffers at every commit and allocates them
-/// afresh for the next segment; memory given back comes back as new pages the kernel must zero
-/// (3–4% of an import's CPU time). Kept, it costs some 130 MB more at the peak. The
-/// `MIMALLOC_PURGE_DELAY` variable, when set, still decides; so does an option that does not
-/// read as mimalloc 3's default (1,000 ms), in case another mimalloc numbers its options otherwise.
-fn keep_freed_memory() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
-    // SAFETY: mimalloc's option calls take any option number and value (unknown ones are
-    // ignored) and may be called at any time from any thread.
-    unsafe {
-        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-        }
-    }
-}
-
 /// Exit codes, as listed in `--help`.
 const NOT_FOUND: u8 = 1;
 const USAGE: u8 = 2;
@@ -104,7 +82,6 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Import(a) => {
-            keep_freed_memory();
             let mut options = ImportOptions::new(a.index.index.clone());
             if let Some(spec) = &a.map {
                 options.ingest.field_map = FieldMap::parse(spec).map_err(usage)?;
@@ -274,7 +251,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild(a) => {
-            keep_freed_memory();
             let r = tracuu::index::maintain::rebuild(&a.index.index, a.threads, a.quiet)?;
             say(format_args!(
                 "rebuilt {} articles in {:.1} s ({:.0} articles/s)",

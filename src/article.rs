@@ -134,18 +134,18 @@ fn push_lower_words(text: &str, out: &mut String) {
 /// case is not worked out here), and before a space that whitespace or such a character
 /// follows or that ends the sixteen. Worked out without branches over all sixteen bytes.
 fn lowercase_prefix(b: &[u8], i: usize) -> usize {
-    let w = crate::extract::text::window(b, i);
-    let left = b.len().saturating_sub(i);
-    let mut bad = [0u8; crate::extract::text::CHUNK];
-    let mut spaces = [0u8; crate::extract::text::CHUNK];
-    for k in 0..crate::extract::text::CHUNK {
+    use crate::extract::text::{CHUNK, lanes_before, window};
+    let w = window(b, i);
+    let mut bad = [0u8; CHUNK];
+    let mut spaces = [0u8; CHUNK];
+    for k in 0..CHUNK {
         let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
         let space = b0 == b' ';
         let ascii = (b0 < 0x80)
             & !b0.is_ascii_uppercase()
             // Not \t, \n, \v, \f, \r.
             & (b0.wrapping_sub(b'\t') > 4)
-            & !(space & ((b1 <= b' ') | (k == crate::extract::text::CHUNK - 1)));
+            & !(space & ((b1 <= b' ') | (k == CHUNK - 1)));
         let keep = ascii
             // Continuation bytes: their character was judged by its first byte.
             | ((b0 & 0xC0) == 0x80)
@@ -163,13 +163,8 @@ fn lowercase_prefix(b: &[u8], i: usize) -> usize {
         bad[k] = u8::from(!keep);
         spaces[k] = u8::from(space);
     }
-    let mut bad = u128::from_le_bytes(bad);
-    // Past the end of the text (zero bytes in the window, a character here) nothing is copied.
-    if left < crate::extract::text::CHUNK {
-        bad |= u128::MAX << (8 * left);
-    }
-    let bad = bad | (u128::from_le_bytes(spaces) & (bad >> 8));
-    (bad.trailing_zeros() / 8) as usize
+    // Past the end of the text the window holds zero bytes, a character here: `left` stops there.
+    lanes_before(bad, spaces, b.len().saturating_sub(i))
 }
 
 fn hex_id(bytes: &[u8]) -> String {

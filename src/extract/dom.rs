@@ -2409,11 +2409,11 @@ struct Sink<'w> {
     /// The attribute being read, if it is one the walk keeps and its first occurrence.
     attr: Option<At>,
     /// The name of the end tag being read, or a short text.
-    end_name: String,
+    scratch: String,
 }
 
 /// Appends `b` to `out`, as [`utf8`] reads it; ASCII a byte at a time, without a call to a
-/// UTF-8 check (most attribute values and short texts are ASCII).
+/// UTF-8 check (tag names, most attribute values and short texts are ASCII).
 fn push_utf8(b: &[u8], out: &mut String) {
     if b.is_ascii() {
         out.extend(b.iter().map(|&c| char::from(c)));
@@ -2422,21 +2422,14 @@ fn push_utf8(b: &[u8], out: &mut String) {
     }
 }
 
-/// `b` as text in `out` (emptied first), false when it is not UTF-8. Tag names are short and
-/// ASCII: they are copied a byte at a time, without a call to a UTF-8 check.
+/// `b` as text in `out` (emptied first), false when it is not UTF-8.
 fn name_into(b: &[u8], out: &mut String) -> bool {
     out.clear();
-    if b.is_ascii() {
-        out.extend(b.iter().map(|&c| char::from(c)));
-        return true;
+    let text = b.is_ascii() || std::str::from_utf8(b).is_ok();
+    if text {
+        push_utf8(b, out);
     }
-    match std::str::from_utf8(b) {
-        Ok(t) => {
-            out.push_str(t);
-            true
-        }
-        Err(_) => false,
-    }
+    text
 }
 
 fn utf8(b: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -2451,9 +2444,7 @@ impl Callback<(), ()> for Sink<'_> {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.tag.clear();
-                if !name_into(name, &mut self.tag.name) {
-                    self.tag.name.push_str(&String::from_utf8_lossy(name));
-                }
+                push_utf8(name, &mut self.tag.name);
                 self.in_start = true;
                 self.attr = None;
             }
@@ -2491,16 +2482,16 @@ impl Callback<(), ()> for Sink<'_> {
             CallbackEvent::EndTag { name } => {
                 self.in_start = false;
                 self.attr = None;
-                if name_into(name, &mut self.end_name) {
-                    self.walker.on_end(&self.end_name);
+                if name_into(name, &mut self.scratch) {
+                    self.walker.on_end(&self.scratch);
                 }
             }
             CallbackEvent::String { value } => {
                 // Short text (the spaces between tags, most of it) through a reused buffer.
                 if value.len() < 64 {
-                    self.end_name.clear();
-                    push_utf8(value, &mut self.end_name);
-                    self.walker.on_text(&self.end_name);
+                    self.scratch.clear();
+                    push_utf8(value, &mut self.scratch);
+                    self.walker.on_text(&self.scratch);
                 } else {
                     self.walker.on_text(&utf8(value));
                 }
@@ -2543,7 +2534,7 @@ pub fn walk(html: &str) -> Page {
         tag: Tag::default(),
         in_start: false,
         attr: None,
-        end_name: String::new(),
+        scratch: String::new(),
     });
     // script, style, title, textarea… are read as raw text (or RCDATA) after their start tag.
     emitter.naively_switch_states(true);

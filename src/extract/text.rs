@@ -145,8 +145,6 @@ pub(crate) fn window(b: &[u8], i: usize) -> [u8; CHUNK + 2] {
 /// over all sixteen bytes, so that the compiler does them side by side.
 fn plain_prefix(b: &[u8], i: usize) -> usize {
     let w = window(b, i);
-    // One byte a lane, 1 where it needs attention: read as one number, its lowest set byte is
-    // the first such lane.
     let mut bad = [0u8; CHUNK];
     let mut spaces = [0u8; CHUNK];
     for k in 0..CHUNK {
@@ -168,8 +166,18 @@ fn plain_prefix(b: &[u8], i: usize) -> usize {
         bad[k] = u8::from(odd);
         spaces[k] = u8::from(space);
     }
-    let bad = u128::from_le_bytes(bad);
-    // A space stays in the run only before a character that does.
+    lanes_before(bad, spaces, b.len().saturating_sub(i))
+}
+
+/// The lanes before the first that needs attention (`bad`, one byte a lane, 1 where it does),
+/// counting a space (`spaces`) as needing it when the lane after it does, and every lane from
+/// `left` on (past the end of the text). Read as one number, the lowest set byte of `bad` is
+/// the first such lane.
+pub(crate) fn lanes_before(bad: [u8; CHUNK], spaces: [u8; CHUNK], left: usize) -> usize {
+    let mut bad = u128::from_le_bytes(bad);
+    if left < CHUNK {
+        bad |= u128::MAX << (8 * left);
+    }
     let bad = bad | (u128::from_le_bytes(spaces) & (bad >> 8));
     (bad.trailing_zeros() / 8) as usize
 }

@@ -131,21 +131,14 @@ fn push_lower_words(text: &str, out: &mut String) {
 /// How many of the sixteen bytes at `i` [`push_lower_words`] copies as they are, after a
 /// word: the bytes before the first that starts a capital letter, whitespace, or any
 /// character other than ASCII and the lowercase Vietnamese letters and punctuation (whose
-/// case is not worked out here), and before a space that whitespace or such a character
-/// follows or that ends the sixteen. Worked out without branches over all sixteen bytes.
+/// case is not worked out here), as [`plain_lanes`](crate::extract::text::plain_lanes)
+/// counts them.
 fn lowercase_prefix(b: &[u8], i: usize) -> usize {
-    use crate::extract::text::{CHUNK, lanes_before, window};
-    let w = window(b, i);
-    let mut bad = [0u8; CHUNK];
-    let mut spaces = [0u8; CHUNK];
-    for k in 0..CHUNK {
-        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
-        let space = b0 == b' ';
+    crate::extract::text::plain_lanes(b, i, |b0, b1, b2| {
         let ascii = (b0 < 0x80)
             & !b0.is_ascii_uppercase()
             // Not \t, \n, \v, \f, \r.
-            & (b0.wrapping_sub(b'\t') > 4)
-            & !(space & ((b1 <= b' ') | (k == CHUNK - 1)));
+            & (b0.wrapping_sub(b'\t') > 4);
         let keep = ascii
             // Continuation bytes: their character was judged by its first byte.
             | ((b0 & 0xC0) == 0x80)
@@ -160,11 +153,8 @@ fn lowercase_prefix(b: &[u8], i: usize) -> usize {
                 & (((b1 == 0xBA) & (b2 >= 0xA0)) | ((b1 == 0xBB) & (b2 <= 0xB9))))
             // Dashes, quotes, bullets, the ellipsis (U+2010–U+2027), ‰ and the rest of U+2030–U+203F.
             | ((b0 == 0xE2) & (b1 == 0x80) & ((b2.wrapping_sub(0x90) <= 0x17) | (b2 >= 0xB0)));
-        bad[k] = u8::from(!keep);
-        spaces[k] = u8::from(space);
-    }
-    // Past the end of the text the window holds zero bytes, a character here: `left` stops there.
-    lanes_before(bad, spaces, b.len().saturating_sub(i))
+        !keep
+    })
 }
 
 fn hex_id(bytes: &[u8]) -> String {

@@ -140,19 +140,11 @@ pub(crate) fn window(b: &[u8], i: usize) -> [u8; CHUNK + 2] {
 
 /// How many of the `CHUNK` bytes at `i` [`clean_text`] keeps as they are, inside a run: the
 /// bytes before the first that starts a character it acts on ([`special_at`]; U+0080–U+00BF
-/// counted in, all of them), a control character (the end of the text among them), a space
-/// before any of those or before a space, or a space last in the chunk. Worked out without branches
-/// over all sixteen bytes, so that the compiler does them side by side.
+/// counted in, all of them) or a control character, as [`plain_lanes`] counts them.
 fn plain_prefix(b: &[u8], i: usize) -> usize {
-    let w = window(b, i);
-    let mut bad = [0u8; CHUNK];
-    let mut spaces = [0u8; CHUNK];
-    for k in 0..CHUNK {
-        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
-        let space = b0 == b' ';
-        let odd = (b0 < b' ')
+    plain_lanes(b, i, |b0, b1, b2| {
+        (b0 < b' ')
             | (b0 == 0x7F)
-            | (space & ((b1 <= b' ') | (k == CHUNK - 1)))
             // C0, C1 (never in UTF-8), C2 (U+0080–U+00BF), F5–FF (never in UTF-8).
             | (b0.wrapping_sub(0xC0) <= 2)
             | (b0 >= 0xF5)
@@ -162,22 +154,35 @@ fn plain_prefix(b: &[u8], i: usize) -> usize {
                 & (((b1 == 0x80) & ((b2 <= 0x8D) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF)))
                     | ((b1 == 0x81) & ((b2 == 0x9F) | (b2 == 0xA0)))))
             | ((b0 == 0xE3) & (b1 == 0x80))
-            | ((b0 == 0xEF) & (b1 == 0xBB));
-        bad[k] = u8::from(odd);
-        spaces[k] = u8::from(space);
-    }
-    lanes_before(bad, spaces, b.len().saturating_sub(i))
+            | ((b0 == 0xEF) & (b1 == 0xBB))
+    })
 }
 
-/// The lanes before the first that needs attention (`bad`, one byte a lane, 1 where it does),
-/// counting a space (`spaces`) as needing it when the lane after it does, and every lane from
-/// `left` on (past the end of the text). Read as one number, the lowest set byte of `bad` is
-/// the first such lane.
-pub(crate) fn lanes_before(bad: [u8; CHUNK], spaces: [u8; CHUNK], left: usize) -> usize {
+/// How many of the `CHUNK` bytes at `i` can be copied as they are, after a word: the bytes
+/// before the first lane where `odd(byte, next, the one after)` holds, before a space followed
+/// by a space or control character (or last of the `CHUNK`), before a space followed by such a
+/// lane, and before the end of the text. `odd` is asked about every lane, without branches, so
+/// that the compiler does the lanes side by side.
+#[inline(always)]
+pub(crate) fn plain_lanes(b: &[u8], i: usize, odd: impl Fn(u8, u8, u8) -> bool) -> usize {
+    let w = window(b, i);
+    // One byte a lane, 1 where it needs attention: read as one number, the lowest set byte is
+    // the first such lane.
+    let mut bad = [0u8; CHUNK];
+    let mut spaces = [0u8; CHUNK];
+    for k in 0..CHUNK {
+        let (b0, b1, b2) = (w[k], w[k + 1], w[k + 2]);
+        let space = b0 == b' ';
+        bad[k] = u8::from(odd(b0, b1, b2) | (space & ((b1 <= b' ') | (k == CHUNK - 1))));
+        spaces[k] = u8::from(space);
+    }
     let mut bad = u128::from_le_bytes(bad);
+    // Past the end the window holds zero bytes, which may be characters to `odd`.
+    let left = b.len().saturating_sub(i);
     if left < CHUNK {
         bad |= u128::MAX << (8 * left);
     }
+    // A space stays only before a lane that does.
     let bad = bad | (u128::from_le_bytes(spaces) & (bad >> 8));
     (bad.trailing_zeros() / 8) as usize
 }
